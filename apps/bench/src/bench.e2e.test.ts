@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULTS, type BenchOptions } from "./options.ts";
+import { runBench } from "./run/bench.ts";
+import { saveResult } from "./report/files.ts";
+import { checkResultShape, type BenchResult } from "./report/result.ts";
+
+// The whole benchmark, small: each run starts the system as separate processes (private nats-server,
+// a private PostgreSQL cluster), drives it, waits for every saga, audits, and writes its result file.
+
+const tiny: Partial<BenchOptions> = { rawMessages: 1_000, rawPgSeconds: 0.5, rawPgConnections: 4, paymentLatencyMs: 20, settleTimeoutS: 120, progress: false };
+
+async function bench(options: Partial<BenchOptions> & Pick<BenchOptions, "scenario">): Promise<BenchResult> {
+  const out = mkdtempSync(join(tmpdir(), "bench-e2e-"));
+  try {
+    const result = await runBench({ ...DEFAULTS, ...tiny, ...options, out });
+    const { file } = saveResult(result, { out, chart: false });
+    return JSON.parse(readFileSync(file, "utf8")) as BenchResult;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+describe("npm run bench, end to end", () => {
+  it("steady at 20/s for 3 s: every order accepted and COMPLETED, latencies measured, nothing oversold, audit clean", async () => {
+    const result = await bench({ scenario: "steady", rate: 20, durationS: 3, skus: 4 });
+    expect(checkResultShape(result)).toEqual([]);
+    expect(result.load).toMatchObject({ offered: 60, sent: 60, answered: 60, accepted: 60 });
+    expect(result.saga).toMatchObject({ completed: 60, cancelled: 0, undecided: 0, unfinished: 0, outcomes: { COMPLETED: 60 } });
+    expect(result.acceptance.latencyMs.count).toBe(60);
+    expect(result.acceptance.latencyMs.p99).toBeGreaterThan(0);
+    expect(result.saga.e2eLatencyMs.count).toBe(60);
+    expect(result.saga.e2eLatencyMs.p50).toBeGreaterThan(0);
+    expect(result.oversold.units).toBe(0);
+    expect(result.audit.ok).toBe(true);
+    expect(result.events.total).toBeGreaterThanOrEqual(60 * 8); // placed, reserved, authorized, confirmed, committed, created, captured, completed
+    expect(result.raw?.jetstream.perSecond).toBeGreaterThan(0);
+    expect(result.raw?.postgres.perSecond).toBeGreaterThan(0);
+    expect(result.resources.duringLoad.peakRssMb["orders"]).toBeGreaterThan(0);
+  }, 300_000);
+
+  it("flash sale, 50 buyers for 5 units: exactly 5 COMPLETED, 45 CANCELLED(out_of_stock), 0 oversold; the baseline sells 5 too", async () => {
+    const result = await bench({ scenario: "flash-sale", buyers: 50, units: 5, concurrency: 50, raw: false, baseline: true });
+    expect(checkResultShape(result)).toEqual([]);
+    expect(result.load).toMatchObject({ offered: 50, answered: 50, accepted: 50 });
+    expect(result.saga.outcomes).toEqual({ COMPLETED: 5, "CANCELLED:out_of_stock": 45 });
+    expect(result.saga).toMatchObject({ completed: 5, cancelled: 45, undecided: 0 });
+    expect(result.oversold).toMatchObject({ units: 0, soldBySku: { "BOTTLE-STEEL": 5 } });
+    expect(result.audit.ok).toBe(true);
+    expect(result.acceptance.latencyMs.count).toBe(50);
+    expect(result.saga.e2eLatencyMs.count).toBe(50);
+    expect(result.saga.settledS).toBeGreaterThan(0);
+    expect(result.baseline).toMatchObject({ completed: 5, oversold: 0, answers: { "201": 5, "409": 45 } });
+    expect(result.targets.find((t) => t.id === "oversold")?.met).toBe(true);
+  }, 300_000);
+});

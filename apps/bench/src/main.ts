@@ -1,0 +1,153 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+import { readFileSync, writeFileSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import { DEFAULTS, parseEnvOverride, SCENARIOS, type BenchOptions, type Scenario } from "./options.ts";
+import { runBench } from "./run/bench.ts";
+import { renderSummary } from "./report/summary.ts";
+import { renderChart } from "./report/chart.ts";
+import { saveResult } from "./report/files.ts";
+import { renderTable } from "./report/table.ts";
+import { summarizeProfile, type CpuProfile } from "./profile/summarize.ts";
+import { checkResultShape, type BenchResult, type RatePoint } from "./report/result.ts";
+
+const number = (name: string, { min = 0, integer = false } = {}) => (raw: string) => {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) throw new InvalidArgumentError(`${name} must be ${integer ? "an integer" : "a number"} ≥ ${min}`);
+  return value;
+};
+const share = (raw: string) => {
+  const value = Number(raw);
+  if (!(value >= 0 && value <= 1)) throw new InvalidArgumentError("a share between 0 and 1");
+  return value;
+};
+
+const DESCRIPTIONS: Record<Scenario, string> = {
+  steady: "a fixed arrival rate (open loop) over many SKUs",
+  "flash-sale": "N buyers at once (closed loop, --concurrency) for one SKU with M units",
+  mixed: "a fixed rate with declined cards, addresses the carrier does not serve and shopper cancellations",
+  ramp: "a rising arrival rate in steps, to find the knee; always writes a chart",
+};
+
+function scenarioCommand(program: Command, scenario: Scenario): void {
+  const d = DEFAULTS;
+  program
+    .command(scenario)
+    .description(DESCRIPTIONS[scenario])
+    .option("--rate <n>", "arrivals per second (the top rate for ramp)", number("--rate", { min: 0.1 }), d.rate)
+    .option("--rate-from <n>", "ramp: the first step's rate", number("--rate-from", { min: 0.1 }), d.rateFrom)
+    .option("--steps <n>", "ramp: number of steps", number("--steps", { min: 1, integer: true }), d.steps)
+    .option("--duration <s>", "seconds of load (all steps of a ramp together)", number("--duration", { min: 0.1 }), d.durationS)
+    .addOption(new Option("--arrivals <process>", "open-loop arrival process").choices(["uniform", "poisson"]).default(d.arrivals))
+    .option("--buyers <n>", "flash-sale: buyers, one checkout each", number("--buyers", { min: 1, integer: true }), d.buyers)
+    .option("--units <n>", "flash-sale: units on sale", number("--units", { min: 0, integer: true }), d.units)
+    .option("--concurrency <n>", "flash-sale: buyers in flight at once (closed loop)", number("--concurrency", { min: 1, integer: true }), d.concurrency)
+    .option("--users <n>", "shoppers the orders are spread over, each with its own token (0: one per order, up to 10,000)", number("--users", { integer: true }), d.users)
+    .option("--skus <n>", "SKUs the orders spread over (1-13, the seeded catalog)", number("--skus", { min: 1, integer: true }), d.skus)
+    .option("--decline-rate <share>", "mixed: share of declined cards", share, d.declineRate)
+    .option("--unserved-rate <share>", "mixed: share of addresses the carrier does not serve (IS)", share, d.unservedRate)
+    .option("--cancel-rate <share>", "mixed: share of orders the shopper cancels", share, d.cancelRate)
+    .option("--cancel-delay-ms <ms>", "mixed: a cancellation is sent 0..ms after the 202", number("--cancel-delay-ms"), d.cancelDelayMs)
+    .option("--payment-latency-ms <ms>", "stripe-sim latency for every provider call", number("--payment-latency-ms"), d.paymentLatencyMs)
+    .option("--max-in-flight <n>", "open loop: requests in flight above this wait (still timed from their schedule)", number("--max-in-flight", { min: 1, integer: true }), d.maxInFlight)
+    .option("--acceptance-only", "start only the orders service and measure acceptance alone (no saga, no audit)")
+    .option("--settle-timeout <s>", "how long to wait after the load for every saga to end", number("--settle-timeout", { min: 1 }), d.settleTimeoutS)
+    .option("--baseline", "also drive the naive one-service design with the same plan and compare", d.baseline)
+    .option("--baseline-pool <n>", "the naive service's connection pool", number("--baseline-pool", { min: 1, integer: true }), d.baselinePool)
+    .option("--no-raw", "skip the raw JetStream/PostgreSQL limits")
+    .option("--raw-messages <n>", "raw JetStream: messages to publish", number("--raw-messages", { min: 1, integer: true }), d.rawMessages)
+    .option("--raw-window <n>", "raw JetStream: publishes awaiting their ack at once", number("--raw-window", { min: 1, integer: true }), d.rawWindow)
+    .option("--raw-pg-seconds <s>", "raw PostgreSQL: seconds of commits", number("--raw-pg-seconds", { min: 0.1 }), d.rawPgSeconds)
+    .option("--raw-pg-connections <n>", "raw PostgreSQL: connections", number("--raw-pg-connections", { min: 1, integer: true }), d.rawPgConnections)
+    .addOption(new Option("--pg <where>", "private: a PostgreSQL cluster of the run's own; shared: the machine's server").choices(["private", "shared"]).default(d.pg))
+    .option("--env <service.VAR=value>", "extra env for a service (repeatable), e.g. payments.PAYMENT_WORKER_BATCH=32", (spec: string, into: BenchOptions["env"]) => parseEnvOverride(spec, into), {})
+    .option("--out <dir>", "where the result JSON (and SVG) go", d.out)
+    .option("--profile <dir>", "write a V8 CPU profile of each service there (read them with `bench profile <files>`)")
+    .option("--seed <n>", "seed of the plan (SKUs, intents, poisson arrivals)", number("--seed", { integer: true }), d.seed)
+    .option("--chart", "write an SVG of throughput and latency against the arrival rate", d.chart)
+    .option("--tag <text>", "a label for this run, in the result and its file name")
+    .option("--quiet", "no progress on stderr")
+    .action(async (flags: Record<string, any>) => {
+      const options: BenchOptions = {
+        ...DEFAULTS,
+        scenario,
+        rate: flags.rate,
+        rateFrom: flags.rateFrom,
+        steps: flags.steps,
+        durationS: flags.duration,
+        arrivals: flags.arrivals,
+        buyers: flags.buyers,
+        units: flags.units,
+        concurrency: flags.concurrency,
+        users: flags.users,
+        skus: flags.skus,
+        declineRate: flags.declineRate,
+        unservedRate: flags.unservedRate,
+        cancelRate: flags.cancelRate,
+        cancelDelayMs: flags.cancelDelayMs,
+        paymentLatencyMs: flags.paymentLatencyMs,
+        maxInFlight: flags.maxInFlight,
+        settleTimeoutS: flags.settleTimeout,
+        acceptanceOnly: Boolean(flags.acceptanceOnly),
+        baseline: Boolean(flags.baseline),
+        baselinePool: flags.baselinePool,
+        raw: flags.raw !== false,
+        rawMessages: flags.rawMessages,
+        rawWindow: flags.rawWindow,
+        rawPgSeconds: flags.rawPgSeconds,
+        rawPgConnections: flags.rawPgConnections,
+        pg: flags.pg,
+        env: flags.env,
+        out: flags.out,
+        profile: flags.profile,
+        seed: flags.seed,
+        chart: Boolean(flags.chart) || scenario === "ramp",
+        tag: flags.tag,
+        progress: !flags.quiet,
+      };
+      const result = await runBench(options);
+      const { file } = saveResult(result, options);
+      process.stdout.write(renderSummary(result, { file }));
+      // the invariants must hold whatever the speed: a run that oversold or failed its audit fails
+      if (result.oversold.units > 0 || result.audit.ok === false) process.exitCode = 1;
+    });
+}
+
+export function createProgram(): Command {
+  const program = new Command("bench")
+    .description("Benchmark the checkout saga: starts the whole system (private nats-server, fresh databases), drives it, checks it, reports")
+    .showHelpAfterError();
+  for (const scenario of SCENARIOS) scenarioCommand(program, scenario);
+  program
+    .command("chart")
+    .description("one SVG from several result files (e.g. steady runs at several rates): each run's steps are points")
+    .argument("<files...>", "result JSON files")
+    .requiredOption("--out-file <svg>", "where to write the SVG")
+    .option("--title <text>", "chart title")
+    .action((files: string[], flags: { outFile: string; title?: string }) => {
+      const points: RatePoint[] = [];
+      for (const path of files) {
+        const result = JSON.parse(readFileSync(path, "utf8")) as BenchResult;
+        const problems = checkResultShape(result);
+        if (problems.length) throw new Error(`${path}: not a bench result (${problems.join("; ")})`);
+        points.push(...(result.phases ?? []));
+      }
+      writeFileSync(resolve(flags.outFile), renderChart(points, { ...(flags.title ? { title: flags.title } : {}), subtitle: files.map((f) => basename(f)).join(", ").slice(0, 140) }));
+      process.stdout.write(`chart: ${flags.outFile} (${points.length} points)\n`);
+    });
+  program
+    .command("profile")
+    .description("where the CPU went in .cpuprofile files written with --profile: self time by area and by function")
+    .argument("<files...>", ".cpuprofile files")
+    .option("--top <n>", "functions to list", number("--top", { min: 1, integer: true }), 15)
+    .action((files: string[], flags: { top: number }) => {
+      for (const path of files) {
+        const summary = summarizeProfile(JSON.parse(readFileSync(path, "utf8")) as CpuProfile, { top: flags.top });
+        process.stdout.write(`\n${basename(path)}: ${(summary.totalMs / 1_000).toFixed(1)} s profiled, ${Math.round(summary.busyShare * 100)}% busy\n`);
+        process.stdout.write(`${renderTable([{ header: "area" }, { header: "self ms", align: "right" }, { header: "%", align: "right" }], summary.areas.slice(0, 12).map((a) => [a.area, String(a.ms), String(a.share)]))}\n\n`);
+        process.stdout.write(`${renderTable([{ header: "function" }, { header: "self ms", align: "right" }, { header: "%", align: "right" }, { header: "where" }], summary.functions.map((f) => [f.name, String(f.ms), String(f.share), f.where]))}\n`);
+      }
+    });
+  return program;
+}
+
+await createProgram().parseAsync(process.argv);

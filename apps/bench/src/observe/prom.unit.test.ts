@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { metricValue, parseCpuLine, parseProcStat, pidListeningOn } from "./prom.ts";
+
+describe("metricValue", () => {
+  const text = [
+    "# HELP process_resident_memory_bytes Resident memory size in bytes.",
+    "# TYPE process_resident_memory_bytes gauge",
+    'process_resident_memory_bytes{service="orders"} 104857600',
+    'process_resident_memory_bytes_total{service="orders"} 1',
+    "process_cpu_seconds_total 12.5 1700000000000",
+  ].join("\n");
+  it("reads a labelled gauge, and a counter with a timestamp", () => {
+    expect(metricValue(text, "process_resident_memory_bytes")).toBe(104_857_600);
+    expect(metricValue(text, "process_cpu_seconds_total")).toBe(12.5);
+  });
+  it("does not take a metric whose name only starts the same", () => {
+    expect(metricValue('process_resident_memory_bytes_total{a="b"} 3', "process_resident_memory_bytes")).toBeUndefined();
+  });
+});
+
+describe("/proc parsing", () => {
+  it("reads ppid and utime + stime from /proc/<pid>/stat, even with spaces in the command", () => {
+    const stat = "4242 (postgres: wal writer) S 4000 4000 4000 0 -1 4194560 50 0 0 0 70 30 0 0 20 0 1 0 100 1000 200";
+    expect(parseProcStat(stat)).toEqual({ ppid: 4000, ticks: 100 });
+  });
+  it("reads total and idle jiffies from /proc/stat", () => {
+    expect(parseCpuLine("cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3")).toEqual({ total: 1_000, idle: 850 });
+  });
+  it("finds the pid listening on a port in ss output", () => {
+    const ss = 'LISTEN 0 511 127.0.0.1:41000 0.0.0.0:* users:(("node",pid=777,fd=21))\nLISTEN 0 511 127.0.0.1:4100 0.0.0.0:* users:(("nats-server",pid=778,fd=5))';
+    expect(pidListeningOn(ss, 4100)).toBe(778);
+    expect(pidListeningOn(ss, 41000)).toBe(777);
+    expect(pidListeningOn(ss, 1)).toBeUndefined();
+  });
+});

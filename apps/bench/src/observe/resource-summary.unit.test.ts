@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { summarizeResources } from "./resource-summary.ts";
+
+describe("summarizeResources", () => {
+  const sample = (t: number, rss: number, cpu: number, machineBusy = 0.5) => ({ t, rssBytes: { orders: rss * 1_048_576 }, cpuSeconds: { orders: cpu }, machineBusy, load1: t / 1_000 });
+  const samples = [sample(0, 80, 0), sample(1_000, 150, 0.5, 0.4), sample(2_000, 120, 1.5, 0.8), sample(3_000, 90, 1.6)];
+
+  it("peak RSS over every sample; CPU cores and machine busy inside the window", () => {
+    const summary = summarizeResources(samples, 1_000, 2_000, 2);
+    expect(summary.peakRssMb).toEqual({ orders: 150 });
+    expect(summary.cpuCores).toEqual({ orders: 1 });
+    expect(summary.machineBusy).toBe(0.8);
+    expect(summary.peakLoad1).toBe(2);
+    expect(summary.foreignCores).toBe(0.6); // 0.8 × 2 cores busy, 1 core of it ours
+  });
+});

@@ -1,0 +1,82 @@
+import type { BenchResult, TargetResult } from "./result.ts";
+
+type Measured = Omit<BenchResult, "targets">;
+
+const SERVICES = ["orders", "inventory", "payments", "shipping", "notifications"];
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits }) : "n/a");
+
+/**
+ * The targets of the benchmark issue, judged on what this run measured. A target the run does not
+ * exercise (another scenario, a lower rate, a shorter run) is `met: null` with what was measured.
+ */
+export function evaluateTargets(r: Measured): TargetResult[] {
+  const latencyMs = Number(r.options.paymentLatencyMs);
+  const rate = Number(r.options.rate);
+  const durationS = Number(r.options.durationS);
+  const targets: TargetResult[] = [];
+  const sagas = !r.options.acceptanceOnly; // --acceptance-only runs no saga
+
+  const acceptanceP99 = r.acceptance.latencyMs.p99;
+  const bestAcceptance = r.phases?.length
+    ? Math.max(0, ...r.phases.filter((p) => p.acceptanceMs.p99 <= 50).map((p) => p.acceptedPerSec))
+    : acceptanceP99 <= 50 ? r.acceptance.perSec : 0;
+  const offeredEnough = r.load.kind === "open" && (r.phases?.length ? Math.max(...r.phases.map((p) => p.rate)) : rate) >= 5_000;
+  targets.push({
+    id: "acceptance",
+    target: "acceptance ≥ 5,000 orders/s with p99 ≤ 50 ms",
+    met: bestAcceptance >= 5_000 ? true : offeredEnough ? false : null,
+    measured: `${fmt(r.acceptance.perSec)}/s accepted, p99 ${fmt(acceptanceP99, 1)} ms${r.load.kind === "closed" ? ` (closed loop, ${fmt(r.load.generator.peakInFlight)} at once)` : offeredEnough ? "" : ` (offered ${fmt(r.phases?.length ? Math.max(...r.phases.map((p) => p.rate)) : rate)}/s)`}`,
+  });
+
+  const sustainedRun = sagas && r.scenario === "steady" && durationS >= 60 && latencyMs >= 300 && rate >= 1_000;
+  targets.push({
+    id: "sustained",
+    target: "≥ 1,000 completed sagas/s sustained 60 s with 300 ms payment latency",
+    met: sagas && r.saga.completedPerSecInWindow >= 1_000 && durationS >= 60 && latencyMs >= 300 && r.scenario === "steady" ? true : sustainedRun ? false : null,
+    measured: r.scenario === "steady" ? `${fmt(r.saga.completedPerSecInWindow, 1)} completed/s over ${fmt(durationS)} s at ${fmt(rate)}/s offered, ${fmt(latencyMs)} ms` : `not this scenario (steady --rate 1000 --duration 60)`,
+  });
+
+  const e2eRun = sagas && r.scenario === "steady" && rate >= 500;
+  const e2eP99 = r.saga.e2eLatencyMs.p99;
+  targets.push({
+    id: "e2e-p99",
+    target: "end-to-end p99 ≤ 1 s at 500 orders/s",
+    met: e2eRun ? e2eP99 <= 1_000 && r.saga.undecided === 0 : null,
+    measured: r.scenario === "steady" ? `e2e p99 ${fmt(e2eP99)} ms at ${fmt(rate)}/s offered${r.saga.undecided ? `, ${r.saga.undecided} never decided` : ""}` : `not this scenario (steady --rate 500); e2e p99 here ${fmt(e2eP99)} ms`,
+  });
+
+  if (r.scenario === "flash-sale" && sagas) {
+    const buyers = Number(r.options.buyers);
+    const units = Number(r.options.units);
+    const completed = r.saga.outcomes["COMPLETED"] ?? 0;
+    const soldOut = r.saga.outcomes["CANCELLED:out_of_stock"] ?? 0;
+    const everyoneAnswered = r.load.answered === buyers && r.load.accepted === buyers && r.saga.undecided === 0 && r.saga.unfinished === 0;
+    const settled = r.saga.settledS ?? Number.POSITIVE_INFINITY;
+    const exact = completed === Math.min(units, buyers) && soldOut === buyers - Math.min(units, buyers);
+    targets.push({
+      id: "flash-sale",
+      target: "flash sale 10,000 buyers / 100 units: exactly 100 COMPLETED, 9,900 CANCELLED(out_of_stock), every buyer answered, settled ≤ 5 s",
+      met: buyers === 10_000 && units === 100 ? exact && everyoneAnswered && settled <= 5 : null,
+      measured: `${fmt(completed)} COMPLETED, ${fmt(soldOut)} CANCELLED(out_of_stock) of ${fmt(buyers)}; ${everyoneAnswered ? "every buyer answered" : `${fmt(r.load.accepted)} accepted, ${r.saga.undecided} undecided`}; settled in ${fmt(settled, 1)} s`,
+    });
+  }
+
+  targets.push({
+    id: "baseline",
+    target: "≥ 50× the naive baseline at the same payment latency",
+    met: r.baseline?.ratio == null ? null : r.baseline.ratio >= 50,
+    measured: r.baseline ? `saga ${fmt(r.baseline.sagaCompletedPerSec, 1)}/s vs baseline ${fmt(r.baseline.completedPerSec, 1)}/s = ${fmt(r.baseline.ratio ?? Number.NaN, 1)}×` : "no --baseline in this run",
+  });
+
+  const rss = SERVICES.map((s) => [s, r.resources.duringLoad.peakRssMb[s] ?? Number.NaN] as const);
+  const worst = rss.reduce((a, b) => (b[1] > a[1] ? b : a));
+  targets.push({
+    id: "rss",
+    target: "each service ≤ 200 MB RSS",
+    met: rss.every(([, mb]) => Number.isFinite(mb)) ? rss.every(([, mb]) => mb <= 200) : null,
+    measured: `highest: ${worst[0]} ${fmt(worst[1])} MB`,
+  });
+
+  targets.push({ id: "oversold", target: "0 oversold units", met: sagas ? r.oversold.units === 0 : null, measured: sagas ? `${r.oversold.units} oversold` : "no saga in an --acceptance-only run" });
+  return targets;
+}

@@ -1,0 +1,203 @@
+import { loadavg } from "node:os";
+import { startNatsServer, type ServiceName } from "@checkout/testing";
+import type { BenchOptions } from "../options.ts";
+import { planRun } from "../plan/plan.ts";
+import { epochNow, sleep } from "../clock.ts";
+import { startBenchSystem } from "../system/start.ts";
+import { precreateCarts, setStock } from "../system/carts.ts";
+import { checkoutOne, createLedger } from "../system/checkout.ts";
+import { runOpenLoop, type OpenLoopReport } from "../load/open-loop.ts";
+import { runClosedLoop } from "../load/closed-loop.ts";
+import { watchOutcomes } from "../observe/outcomes.ts";
+import { startResourceSampler, type Watched } from "../observe/resources.ts";
+import { settle, waitForQuiet, type Settlement } from "../observe/settle.ts";
+import { commitCounts, streamStats } from "../observe/streams.ts";
+import { measureJetStreamRate } from "../raw/jetstream-rate.ts";
+import { measurePostgresRate } from "../raw/postgres-rate.ts";
+import { compensatedAt, finalOrders, openReader } from "../verify/orders-db.ts";
+import { runAudit, type AuditResult } from "../verify/audit.ts";
+import { describeStuck, type StuckOrder } from "../verify/stuck.ts";
+import { runBaseline } from "../baseline/run.ts";
+import { createProgress, type Progress } from "../report/progress.ts";
+import type { BenchResult } from "../report/result.ts";
+import { machineInfo } from "./machine.ts";
+import { composeResult, type RunFacts } from "./compose.ts";
+
+const SERVICES: ServiceName[] = ["orders", "inventory", "payments", "shipping", "notifications"];
+/** PostgreSQL publishes a backend's commit counts within ~10 s of its going idle (PG 15 pgstat). */
+const PG_STATS_FLUSH_MS = 11_000;
+
+/**
+ * One benchmark run: start the system, measure the raw limits, prepare stock and carts, drive the load,
+ * wait for every saga to end, check the invariants, optionally drive the naive baseline with the same
+ * plan, and reduce it all to a result.
+ */
+export async function runBench(options: BenchOptions, progress: Progress = createProgress({ enabled: options.progress })): Promise<BenchResult> {
+  const startedAt = new Date();
+  const machine = machineInfo();
+  const plan = planRun(options);
+  progress.log(`${options.scenario}: ${plan.orders.length.toLocaleString("en-US")} orders planned; starting the system (${options.pg} PostgreSQL, private nats-server)…`);
+  const bench = await startBenchSystem(options, `bench_${options.scenario.replace("-", "_")}`);
+  const { system, shop } = bench;
+  const full = !options.acceptanceOnly;
+  try {
+    let raw: RunFacts["raw"] = null;
+    if (options.raw) {
+      progress.log("raw limits: JetStream publishes and PostgreSQL commits on the idle system…");
+      // the run's server may be secured (deploy/nats/permissions.conf): its anonymous user may not create a
+      // stream, so the publishes then go to a scratch nats-server started the same way on the same disk
+      const secured = ((system.nats as { users?: string[] }).users?.length ?? 0) > 0;
+      const scratch = secured ? await startNatsServer() : undefined;
+      const jetstream = await measureJetStreamRate((scratch ?? system.nats).url, {
+        messages: options.rawMessages,
+        window: options.rawWindow,
+        where: scratch ? "a scratch nats-server (same binary, same disk; the run's server is secured)" : "the run's nats-server",
+      }).finally(() => scratch?.stop());
+      const postgres = await measurePostgresRate(bench.pg.adminUrl, { seconds: options.rawPgSeconds, connections: options.rawPgConnections });
+      const postgresNotify = await measurePostgresRate(bench.pg.adminUrl, { seconds: options.rawPgSeconds, connections: options.rawPgConnections, notify: true });
+      raw = { jetstream, postgres, postgresNotify };
+      progress.log(`raw limits: JetStream ${jetstream.perSecond.toLocaleString("en-US")} msg/s (window ${jetstream.window}), PostgreSQL ${postgres.perSecond.toLocaleString("en-US")} commits/s (${postgres.connections} connections), ${postgresNotify.perSecond.toLocaleString("en-US")}/s with a NOTIFY in each`);
+    }
+
+    if (full) {
+      await bench.setPaymentLatency(options.paymentLatencyMs);
+      await setStock(shop, plan.stock);
+    }
+    const prepStarted = epochNow();
+    const users = options.users > 0 ? options.users : Math.min(plan.orders.length, 10_000);
+    const shoppers = Array.from({ length: Math.max(1, users) }, () => bench.newShopper());
+    const shopOf = (index: number) => shoppers[index % shoppers.length]!;
+    const carts = await precreateCarts(shopOf, plan.orders, {
+      concurrency: 64,
+      onProgress: (done) => progress.update({ phase: "carts", elapsedS: (epochNow() - prepStarted) / 1_000, sent: done, offered: plan.orders.length }),
+    });
+    progress.done();
+
+    const watch = await watchOutcomes(system.nats.url);
+    const watched: Watched[] = [
+      ...SERVICES.filter((name) => system.services[name]).map((name) => ({ name, metricsUrl: `${system.url(name)}/metrics`, port: system.services[name].port })),
+      ...(full ? [{ name: "stripe-sim", port: system.services["stripe-sim"].port }] : []),
+      { name: "nats-server", port: system.nats.port },
+      ...(bench.pg.kind === "private" ? [{ name: "postgres", port: bench.pg.port, children: true, rss: false }] : []),
+    ];
+    const sampler = startResourceSampler(watched);
+    const dbService = Object.fromEntries(Object.entries(system.databases).map(([service, db]) => [db.name, service]));
+    const commitsBefore = await commitCounts(bench.pg.adminUrl, Object.keys(dbService));
+
+    const ledger = createLedger(plan.orders.length);
+    const loadStarted = epochNow();
+    const timeline: BenchResult["timeline"] = [];
+    const finished = () => watch.counts.completed + watch.counts.cancelled;
+    const totalS = plan.load.kind === "open" ? plan.load.schedule.totalMs / 1_000 : undefined;
+    const ticker = setInterval(() => {
+      const busy = sampler.samples.at(-1)?.machineBusy ?? Number.NaN;
+      timeline.push({ s: Math.round((epochNow() - loadStarted) / 1_000), sent: ledger.sent, accepted: ledger.accepted, finished: finished(), busy: Math.round(busy * 100) / 100 });
+    }, 1_000);
+    const painter = setInterval(
+      () => progress.update({ phase: options.scenario, elapsedS: (epochNow() - loadStarted) / 1_000, totalS, sent: ledger.sent, offered: plan.orders.length, accepted: ledger.accepted, finished: finished(), inFlight: ledger.sent - ledger.answered }),
+      250,
+    );
+
+    const fire = (index: number, at: number) => checkoutOne(shopOf(index), ledger, index, plan.orders[index]!, carts[index]!, at);
+    let load: { startedAt: number; endedAt: number; open?: OpenLoopReport };
+    try {
+      if (plan.load.kind === "open") {
+        const { offsetsMs, totalMs } = plan.load.schedule;
+        const open = await runOpenLoop({ offsetsMs, fire, maxInFlight: options.maxInFlight, deadline: epochNow() + totalMs + 120_000 });
+        load = { startedAt: open.startedAt, endedAt: open.startedAt + totalMs, open };
+      } else {
+        const closed = await runClosedLoop({ count: plan.orders.length, concurrency: plan.load.concurrency, fire });
+        load = closed;
+      }
+    } finally {
+      clearInterval(painter);
+    }
+    progress.done();
+
+    const ordersDb = openReader(system.databases.orders!.url);
+    const settleStarted = epochNow();
+    let settlement: Settlement = { decidedAt: undefined, quietAt: undefined, undecided: 0, unfinished: 0 };
+    let quietAt: number | undefined;
+    let audit: AuditResult = { source: "not run", ok: null, checks: [], note: "--acceptance-only: the sagas were not carried out", seconds: 0 };
+    let stuck: StuckOrder[] = [];
+    if (full) {
+      settlement = await settle({
+        ledger,
+        watch,
+        orders: ordersDb,
+        deadline: epochNow() + options.settleTimeoutS * 1_000,
+        onProgress: (undecided, unfinished) =>
+          progress.update({ phase: "settle", elapsedS: (epochNow() - settleStarted) / 1_000, totalS: options.settleTimeoutS, finished: finished(), note: `${undecided} without an outcome${unfinished === undefined ? "" : `, ${unfinished} not finished in the orders DB`}` }),
+      });
+      progress.done();
+      progress.log(settlement.quietAt ? "every accepted order finished; checking…" : `gave up waiting after ${options.settleTimeoutS} s: ${settlement.undecided} orders without an outcome, ${settlement.unfinished} unfinished`);
+      const notificationsDb = openReader(system.databases.notifications!.url);
+      quietAt = await waitForQuiet({ natsUrl: system.nats.url, notifications: notificationsDb, deadline: Math.max(epochNow() + 30_000, settleStarted + options.settleTimeoutS * 1_000) });
+      await notificationsDb.end();
+      if (!quietAt) progress.log("the consumers or the mail worker were still busy when the wait ended");
+    } else {
+      // nothing carries the orders further: the time to count is when the last answer came (and the relay's last publish)
+      quietAt = epochNow();
+      settlement.systemQuietAt = quietAt;
+    }
+    clearInterval(ticker);
+    // counted before anything of ours reads those databases (every SELECT is a transaction too)
+    await sleep(Math.max(0, (quietAt ?? epochNow()) + PG_STATS_FLUSH_MS - epochNow()));
+    const commitsAfter = await commitCounts(bench.pg.adminUrl, Object.keys(dbService));
+    const [final, compensated] = await Promise.all([finalOrders(ordersDb), compensatedAt(ordersDb)]);
+    await ordersDb.end();
+    const streams = await streamStats(system.nats.url);
+    if (full) {
+      const accepted = ledger.orderId.filter((id): id is string => id !== undefined);
+      const db = (name: string) => system.databases[name]!.url;
+      audit = await runAudit({
+        urls: { nats: system.nats.url, orders: db("orders"), inventory: db("inventory"), payments: db("payments"), shipping: db("shipping"), notifications: db("notifications"), stripe: system.url("stripe-sim") },
+        stock: plan.stock,
+        accepted,
+      });
+      progress.log(`audit (${audit.source}): ${audit.ok ? "ok" : "VIOLATIONS"}`);
+      if ([...final.values()].some((o) => o.status !== "COMPLETED" && o.status !== "CANCELLED")) stuck = await describeStuck({ orders: db("orders"), inventory: db("inventory"), payments: db("payments") });
+    }
+    await sampler.stop();
+    await watch.stop();
+
+    let baseline = null;
+    if (options.baseline && full) {
+      progress.log("baseline: the naive one-service checkout with the same plan…");
+      const baselineStarted = epochNow();
+      baseline = await runBaseline({
+        plan,
+        options,
+        adminUrl: bench.pg.adminUrl,
+        stripeUrl: system.url("stripe-sim"),
+        onProgress: (line) => progress.update({ phase: "baseline", elapsedS: (epochNow() - baselineStarted) / 1_000, note: line }),
+      });
+      progress.done();
+    }
+
+    return composeResult({
+      options,
+      plan,
+      startedAt,
+      finishedAt: new Date(),
+      machine: { ...machine, loadAfter: loadavg().map((v) => Math.round(v * 100) / 100) },
+      system: { postgres: bench.pg.kind, env: bench.env },
+      ledger,
+      load,
+      outcomes: watch.outcomes,
+      settlement: { ...settlement, systemQuietAt: settlement.systemQuietAt ?? quietAt },
+      final,
+      compensated,
+      streams,
+      commits: { before: commitsBefore, after: commitsAfter, service: dbService },
+      raw,
+      samples: sampler.samples,
+      audit,
+      stuck,
+      baseline,
+      timeline,
+    });
+  } finally {
+    await bench.stop();
+  }
+}

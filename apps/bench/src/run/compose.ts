@@ -1,0 +1,203 @@
+import type { BenchOptions } from "../options.ts";
+import type { Plan } from "../plan/plan.ts";
+import type { Ledger } from "../system/checkout.ts";
+import type { OpenLoopReport } from "../load/open-loop.ts";
+import type { Outcome } from "../observe/outcomes.ts";
+import type { Settlement } from "../observe/settle.ts";
+import type { StreamStats } from "../observe/streams.ts";
+import type { ResourceSample } from "../observe/resources.ts";
+import { summarizeResources } from "../observe/resource-summary.ts";
+import type { FinalOrder } from "../verify/orders-db.ts";
+import type { AuditResult } from "../verify/audit.ts";
+import type { StuckOrder } from "../verify/stuck.ts";
+import type { BaselineResult } from "../baseline/run.ts";
+import type { JetStreamRate } from "../raw/jetstream-rate.ts";
+import type { PostgresRate } from "../raw/postgres-rate.ts";
+import { createRecorder, summarize } from "../stats/latency.ts";
+import { oversoldUnits, unitsBySku } from "../verify/sold.ts";
+import { evaluateTargets } from "../report/targets.ts";
+import { RESULT_SCHEMA, type BenchResult, type RatePoint } from "../report/result.ts";
+
+/** Everything a run observed, before it is reduced to the result. */
+export interface RunFacts {
+  options: BenchOptions;
+  plan: Plan;
+  startedAt: Date;
+  finishedAt: Date;
+  machine: BenchResult["machine"];
+  system: BenchResult["system"];
+  ledger: Ledger;
+  load: { startedAt: number; endedAt: number; open?: OpenLoopReport };
+  outcomes: Map<string, Outcome>;
+  settlement: Settlement;
+  final: Map<string, FinalOrder>;
+  compensated: Map<string, number>;
+  streams: StreamStats;
+  commits: { before: Record<string, number>; after: Record<string, number>; service: Record<string, string> };
+  raw: { jetstream: JetStreamRate; postgres: PostgresRate; postgresNotify: PostgresRate } | null;
+  samples: ResourceSample[];
+  audit: AuditResult;
+  stuck: StuckOrder[];
+  baseline: BaselineResult | null;
+  timeline: BenchResult["timeline"];
+}
+
+const round = (value: number, digits = 1) => (Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : Number.NaN);
+const countBy = <T>(items: Iterable<T>, key: (item: T) => string) => {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+};
+const outcomeKey = (order: FinalOrder | undefined) => (!order ? "missing" : order.cancelReason ? `${order.status}:${order.cancelReason}` : order.status);
+
+/** Reduces what a run observed to the result: rates, latencies, outcomes, costs, targets. */
+export function composeResult(f: RunFacts): BenchResult {
+  const { ledger, plan, options, outcomes } = f;
+  const n = plan.orders.length;
+  const accepted: number[] = [];
+  for (let i = 0; i < n; i++) if (ledger.status[i] === 202) accepted.push(i);
+  const windowMs = f.load.endedAt - f.load.startedAt;
+  const inWindow = (at: number) => at >= f.load.startedAt && at <= f.load.endedAt;
+
+  const acceptance = createRecorder(accepted.length || 1);
+  const e2e = createRecorder(accepted.length || 1);
+  const compensation = createRecorder();
+  let lastAnswer = f.load.startedAt;
+  let lastOutcome = f.load.startedAt;
+  for (const i of accepted) {
+    acceptance.add(ledger.answeredAt[i]! - ledger.scheduledAt[i]!);
+    lastAnswer = Math.max(lastAnswer, ledger.answeredAt[i]!);
+    const id = ledger.orderId[i]!;
+    const outcome = outcomes.get(id);
+    if (outcome) {
+      e2e.add(outcome.at - ledger.answeredAt[i]!);
+      lastOutcome = Math.max(lastOutcome, outcome.at);
+    }
+    const done = f.compensated.get(id);
+    if (done !== undefined) {
+      compensation.add(done - ledger.answeredAt[i]!);
+      lastOutcome = Math.max(lastOutcome, done);
+    }
+  }
+  const decided = [...outcomes.values()];
+  const completedInWindow = decided.filter((o) => o.kind === "completed" && inWindow(o.at)).length;
+  const finishedInWindow = decided.filter((o) => inWindow(o.at)).length;
+  const anyOutcome = decided.length > 0;
+  const acceptedIds = accepted.map((i) => ledger.orderId[i]!);
+  const finalOfAccepted = acceptedIds.map((id) => f.final.get(id));
+  const refused = countBy([...ledger.status].filter((s) => s !== 202 && s !== -1), String);
+
+  let phases: RatePoint[] | undefined;
+  if (plan.load.kind === "open") {
+    const { phases: specs, phase } = plan.load.schedule;
+    let phaseStart = f.load.startedAt;
+    phases = specs.map((spec, k) => {
+      const from = phaseStart;
+      const to = from + spec.durationS * 1_000;
+      phaseStart = to;
+      const members = accepted.filter((i) => phase[i] === k);
+      const acc = summarize(members.map((i) => ledger.answeredAt[i]! - ledger.scheduledAt[i]!));
+      const ends = summarize(members.flatMap((i) => {
+        const o = outcomes.get(ledger.orderId[i]!);
+        return o ? [o.at - ledger.answeredAt[i]!] : [];
+      }));
+      // throughput as seen during the step: answers and outcomes whose time falls inside it
+      const completedThen = decided.filter((o) => o.kind === "completed" && o.at >= from && o.at < to).length;
+      const acceptedThen = accepted.filter((i) => ledger.answeredAt[i]! >= from && ledger.answeredAt[i]! < to).length;
+      return {
+        rate: spec.rate,
+        durationS: spec.durationS,
+        offered: [...phase].filter((p) => p === k).length,
+        acceptedPerSec: round(acceptedThen / spec.durationS),
+        completedPerSec: round(completedThen / spec.durationS),
+        acceptanceMs: { p50: acc.p50, p99: acc.p99 },
+        e2eMs: { p50: ends.p50, p99: ends.p99 },
+      };
+    });
+  }
+
+  const completedOrders = [...f.final.values()].filter((o) => o.status === "COMPLETED");
+  const soldBySku = unitsBySku(completedOrders);
+  const oversold = oversoldUnits(plan.stock, soldBySku);
+  const commits: Record<string, number> = {};
+  for (const [db, service] of Object.entries(f.commits.service)) commits[service] = (f.commits.after[db] ?? 0) - (f.commits.before[db] ?? 0);
+  const totalCommits = Object.values(commits).reduce((a, b) => a + b, 0);
+  const busyS = ((f.settlement.systemQuietAt ?? f.settlement.quietAt ?? lastOutcome) - f.load.startedAt) / 1_000;
+  const settledS = anyOutcome ? round((lastOutcome - f.load.startedAt) / 1_000, 2) : null;
+  const completedCount = finalOfAccepted.filter((o) => o?.status === "COMPLETED").length;
+  // what each design sustained: COMPLETED orders from the first arrival to the last completion (the
+  // baseline is measured the same way), so a saga whose latency outlasts the load window is not penalized
+  const lastCompleted = Math.max(0, ...decided.filter((o) => o.kind === "completed").map((o) => o.at));
+  const sagaCompletedPerSec = lastCompleted > f.load.startedAt ? completedCount / ((lastCompleted - f.load.startedAt) / 1_000) : 0;
+
+  const result: Omit<BenchResult, "targets"> = {
+    schema: RESULT_SCHEMA,
+    scenario: options.scenario,
+    tag: options.tag ?? null,
+    startedAt: f.startedAt.toISOString(),
+    finishedAt: f.finishedAt.toISOString(),
+    options: { ...options, env: undefined },
+    machine: f.machine,
+    system: f.system,
+    load: {
+      kind: plan.load.kind,
+      offered: n,
+      sent: ledger.sent,
+      answered: ledger.answered,
+      accepted: accepted.length,
+      refused,
+      unsent: f.load.open?.unsent ?? 0,
+      windowS: round(windowMs / 1_000, 2),
+      generator: {
+        sendLagMs: { p50: f.load.open?.sendLag.p50 ?? 0, p99: f.load.open?.sendLag.p99 ?? 0, max: f.load.open?.sendLag.max ?? 0 },
+        peakInFlight: f.load.open?.peakInFlight ?? (plan.load.kind === "closed" ? plan.load.concurrency : 0),
+        heldByInFlightCap: f.load.open?.heldByInFlightCap ?? 0,
+        cpuCores: null,
+      },
+      errors: ledger.errors,
+      networkErrors: ledger.networkErrors,
+    },
+    acceptance: { perSec: round(accepted.length / Math.max(0.001, (lastAnswer - f.load.startedAt) / 1_000)), latencyMs: acceptance.summary() },
+    saga: {
+      completed: completedCount,
+      cancelled: finalOfAccepted.filter((o) => o?.status === "CANCELLED").length,
+      undecided: acceptedIds.filter((id) => !outcomes.has(id)).length,
+      unfinished: finalOfAccepted.filter((o) => o?.status !== "COMPLETED" && o?.status !== "CANCELLED").length,
+      settleTimedOut: f.settlement.quietAt === undefined,
+      stuck: f.stuck,
+      e2eLatencyMs: e2e.summary(),
+      compensatedLatencyMs: compensation.summary(),
+      finishedPerSecInWindow: round(finishedInWindow / (windowMs / 1_000)),
+      completedPerSecInWindow: round(completedInWindow / (windowMs / 1_000)),
+      finishedPerSecOverall: anyOutcome ? round(decided.length / Math.max(0.001, (lastOutcome - f.load.startedAt) / 1_000)) : 0,
+      settledS,
+      systemQuietS: f.settlement.systemQuietAt ? round((f.settlement.systemQuietAt - f.load.startedAt) / 1_000, 2) : null,
+      outcomes: countBy(finalOfAccepted, outcomeKey),
+      ...(options.scenario === "mixed"
+        ? {
+            byIntent: accepted.reduce<Record<string, Record<string, number>>>((table, i) => {
+              const row = (table[plan.orders[i]!.intent] ??= {});
+              const key = outcomeKey(f.final.get(ledger.orderId[i]!));
+              row[key] = (row[key] ?? 0) + 1;
+              return table;
+            }, {}),
+            cancelAnswers: countBy([...ledger.cancelStatus].filter((s) => s !== -1), String),
+          }
+        : {}),
+    },
+    ...(phases ? { phases } : {}),
+    oversold: { units: oversold.total, bySku: oversold.bySku, soldBySku, stock: plan.stock },
+    audit: f.audit,
+    events: { ...f.streams, perSaga: round(f.streams.total / Math.max(1, accepted.length), 2) },
+    postgres: { commits, total: totalCommits, perSaga: round(totalCommits / Math.max(1, accepted.length), 2), perSecond: round(totalCommits / Math.max(0.001, busyS), 0) },
+    raw: f.raw
+      ? { ...f.raw, sagaEventsToJetStream: round(f.streams.perSecond / f.raw.jetstream.perSecond, 3), sagaCommitsToPostgres: round(totalCommits / Math.max(0.001, busyS) / f.raw.postgres.perSecond, 3) }
+      : null,
+    resources: { duringLoad: summarizeResources(f.samples, f.load.startedAt, Math.max(f.load.endedAt, f.load.startedAt + 1_000), f.machine.nproc) },
+    baseline: f.baseline ? { ...f.baseline, sagaCompletedPerSec: round(sagaCompletedPerSec), ratio: f.baseline.completedPerSec > 0 ? round(sagaCompletedPerSec / f.baseline.completedPerSec, 2) : null } : null,
+    timeline: f.timeline,
+    chart: null,
+  };
+  result.load.generator.cpuCores = result.resources.duringLoad.cpuCores["bench"] ?? null;
+  return { ...result, targets: evaluateTargets(result) };
+}

@@ -1,0 +1,75 @@
+import { ADDRESS, type shopper } from "@checkout/testing";
+import { randomUUID } from "node:crypto";
+import { epochNow } from "../clock.ts";
+import type { PlannedOrder } from "../plan/plan.ts";
+
+type Shop = ReturnType<typeof shopper>;
+
+const UNSERVED_ADDRESS = { ...ADDRESS, city: "Reykjavik", region: "IS", country: "IS" };
+const DECLINED_CARD = "pm_card_chargeDeclined";
+
+/** What happened to each planned order on the client side, indexed like the plan. */
+export function createLedger(size: number) {
+  return {
+    /** when the request was due (open loop) or sent (closed loop), epoch ms */
+    scheduledAt: new Float64Array(size).fill(Number.NaN),
+    /** when the answer came, epoch ms */
+    answeredAt: new Float64Array(size).fill(Number.NaN),
+    /** HTTP status of POST /api/checkout; 0 = no answer (network error) */
+    status: new Int16Array(size).fill(-1),
+    orderId: new Array<string | undefined>(size),
+    /** mixed: the status of POST /api/orders/:id/cancel (202 accepted, 409 too late) */
+    cancelStatus: new Int16Array(size).fill(-1),
+    /** a few refusals, to show what went wrong */
+    errors: [] as Array<{ status: number; body: string }>,
+    /** requests without an answer, by cause (fetch failed: UND_ERR_CONNECT_TIMEOUT, ECONNRESET, ...) */
+    networkErrors: {} as Record<string, number>,
+    /** cancellations under way (they do not hold an in-flight slot of the load generator) */
+    cancels: [] as Array<Promise<void>>,
+    sent: 0,
+    answered: 0,
+    accepted: 0,
+  };
+}
+export type Ledger = ReturnType<typeof createLedger>;
+
+/**
+ * Places one planned order through the shopper client (which owns authentication): POST /api/checkout
+ * with the pre-created cart, and for a planned cancellation, POST /api/orders/:id/cancel later.
+ */
+export async function checkoutOne(shop: Shop, ledger: Ledger, index: number, order: PlannedOrder, cartId: string, scheduledAt: number): Promise<void> {
+  ledger.scheduledAt[index] = scheduledAt;
+  ledger.sent++;
+  let status = 0;
+  try {
+    const response = await shop.checkout(cartId, {
+      key: randomUUID(),
+      paymentMethod: order.intent === "decline" ? DECLINED_CARD : "pm_card_visa",
+      address: order.intent === "unserved" ? UNSERVED_ADDRESS : ADDRESS,
+    });
+    status = response.status;
+    if (status === 202) ledger.orderId[index] = ((await response.json()) as { orderId: string }).orderId;
+    else {
+      const body = await response.text();
+      if (ledger.errors.length < 20) ledger.errors.push({ status, body: body.slice(0, 300) });
+    }
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const detail = `${(error as Error).message ?? error}${cause ? `: ${cause.code ?? cause.message}` : ""}`;
+    ledger.networkErrors[detail] = (ledger.networkErrors[detail] ?? 0) + 1;
+    if (ledger.errors.length < 20) ledger.errors.push({ status: 0, body: detail.slice(0, 300) });
+  }
+  ledger.answeredAt[index] = epochNow();
+  ledger.status[index] = status;
+  ledger.answered++;
+  if (status !== 202) return;
+  ledger.accepted++;
+  if (order.intent === "cancel") ledger.cancels.push(cancelLater(shop, ledger, index, order.cancelAfterMs));
+}
+
+async function cancelLater(shop: Shop, ledger: Ledger, index: number, afterMs: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, afterMs));
+  const response = await shop.cancel(ledger.orderId[index]!).catch(() => undefined);
+  ledger.cancelStatus[index] = response?.status ?? 0;
+  await response?.body?.cancel().catch(() => {});
+}

@@ -1,0 +1,83 @@
+import { PG_URL, shopper, startPostgresCluster, startSystem, type ServiceName, type TestSystem } from "@checkout/testing";
+import { resolve } from "node:path";
+import type { BenchOptions } from "../options.ts";
+
+/**
+ * What the bench gives the services on top of startSystem's test settings. Each line is a limit that
+ * would otherwise measure a test default rather than the design: see docs/benchmarks.md.
+ */
+export function benchEnv(overrides: BenchOptions["env"] = {}, { profile }: { profile?: string | undefined } = {}): Record<ServiceName, Record<string, string>> {
+  // startSystem sets ACK_WAIT_MS=3000 so that tests see redeliveries quickly; under load a message can
+  // wait longer than that in the client's buffer, so the production default (30 s) is used here.
+  const common = { LOG_LEVEL: "warn", ACK_WAIT_MS: "30000" };
+  const defaults: Record<ServiceName, Record<string, string>> = {
+    "stripe-sim": {},
+    // startSystem allows a million requests a minute per user and per address; the bench switches the
+    // limits off (0), so a refusal in the results is the system's answer, not a guard of the test harness
+    orders: { ...common, RATE_LIMIT_PER_USER_PER_MINUTE: "0", RATE_LIMIT_PER_IP_PER_MINUTE: "0" },
+    inventory: { ...common },
+    // the worker calls the provider for a batch at a time; 32 × (1 / 300 ms) would cap authorizations
+    // at ~100/s, so the bench allows the largest batch the config accepts
+    payments: { ...common, PAYMENT_WORKER_BATCH: "1000" },
+    shipping: { ...common, CARRIER_UNSERVED_COUNTRIES: "AQ,KP,IS" },
+    notifications: { ...common },
+  };
+  if (profile) {
+    // --cpu-prof is refused in NODE_OPTIONS; --import of a preload that runs the V8 profiler is not
+    const profiler = new URL("../profile/cpu-profiler.mjs", import.meta.url);
+    profiler.searchParams.set("dir", resolve(profile));
+    for (const service of ["orders", "inventory", "payments", "shipping", "notifications"] as const) defaults[service].NODE_OPTIONS = `--import ${profiler.href}`;
+  }
+  for (const [service, env] of Object.entries(overrides)) defaults[service as ServiceName] = { ...defaults[service as ServiceName], ...env };
+  return defaults;
+}
+
+export interface BenchSystem {
+  system: TestSystem;
+  /** the operator (sets stock) */
+  shop: ReturnType<typeof shopper>;
+  /** a new shopper (a user of their own, with their own token) */
+  newShopper(): ReturnType<typeof shopper>;
+  /** the PostgreSQL server the run's databases are on */
+  pg: { kind: "private" | "shared"; adminUrl: string; port: number };
+  env: Record<ServiceName, Record<string, string>>;
+  setPaymentLatency(latencyMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole system as separate processes (startSystem: private nats-server, fresh databases) on a
+ * private PostgreSQL cluster by default, so that other test suites on the machine's server neither
+ * share our WAL fsyncs nor our 100 connections (five services × a pool of 20 would take them all).
+ */
+export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "env" | "profile" | "acceptanceOnly">, label: string): Promise<BenchSystem> {
+  const cluster = options.pg === "private" ? await startPostgresCluster() : undefined;
+  const adminUrl = cluster?.adminUrl ?? PG_URL;
+  const env = benchEnv(options.env, { profile: options.profile });
+  // alone, orders still needs an inventory URL (product pages ask it for stock; checkout does not)
+  if (options.acceptanceOnly) env.orders = { INVENTORY_URL: "http://127.0.0.1:9", ...env.orders };
+  let system: TestSystem;
+  try {
+    system = await startSystem({ label, env, pgAdminUrl: adminUrl, ...(options.acceptanceOnly ? { services: ["orders" as const] } : {}) });
+  } catch (error) {
+    await cluster?.stop();
+    throw error;
+  }
+  const urls = { orders: system.url("orders"), inventory: system.url("inventory"), stripe: system.url("stripe-sim") };
+  return {
+    system,
+    shop: shopper(urls),
+    newShopper: () => shopper(urls),
+    pg: { kind: cluster ? "private" : "shared", adminUrl, port: Number(new URL(adminUrl).port || 5432) },
+    env,
+    async setPaymentLatency(latencyMs) {
+      // the simulator's control API, not the shop's: POST /_sim/config
+      const response = await fetch(`${system.url("stripe-sim")}/_sim/config`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ latencyMs }) });
+      if (!response.ok) throw new Error(`stripe-sim refused latencyMs=${latencyMs}: ${response.status} ${await response.text()}`);
+    },
+    async stop() {
+      await system.stop();
+      await cluster?.stop();
+    },
+  };
+}

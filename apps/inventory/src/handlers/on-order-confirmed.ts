@@ -1,0 +1,37 @@
+import { InventoryCommitted, InventoryRejected, OrderConfirmed } from "@checkout/contracts";
+import { defineHandler } from "@checkout/messaging";
+import { commitStock, lockAvailable, onHandDown } from "../db/stock.ts";
+import { lockReservation, setReservationStatus } from "../db/reservations.ts";
+import { decideReservation } from "../domain/reserve.ts";
+
+/**
+ * A confirmed order's hold leaves the shelf for good. When the hold expired before the confirmation
+ * arrived (the race of ADR 0007), the stock is taken again if it is still there; otherwise the order
+ * is refused and orders cancels it, which voids the payment.
+ */
+export const onOrderConfirmed = defineHandler({
+  subscribe: OrderConfirmed,
+  async handle(event, { sql, log }) {
+    const { orderId } = event.data;
+    const reservation = await lockReservation(sql, orderId);
+    const causedBy = event;
+    if (reservation?.status === "held") {
+      await commitStock(sql, reservation.lines);
+      await setReservationStatus(sql, orderId, "committed");
+      return [InventoryCommitted.create(orderId, { orderId, reservationId: reservation.id, lines: reservation.lines }, { causedBy })];
+    }
+    if (reservation?.status === "released" && reservation.releaseReason === "expired") {
+      const decision = decideReservation(await lockAvailable(sql, reservation.lines.map((line) => line.sku)), reservation.lines);
+      if (!decision.ok) {
+        log.warn("confirmation after the hold expired, and the stock is gone: refusing the order");
+        return [InventoryRejected.create(orderId, { orderId, reason: decision.reason, lines: decision.lines }, { causedBy })];
+      }
+      await onHandDown(sql, decision.lines);
+      await setReservationStatus(sql, orderId, "committed");
+      log.info("confirmation after the hold expired: stock taken again and committed");
+      return [InventoryCommitted.create(orderId, { orderId, reservationId: reservation.id, lines: reservation.lines }, { causedBy })];
+    }
+    log.warn({ status: reservation?.status ?? "none" }, "order confirmed without a hold to commit; nothing to do");
+    return [];
+  },
+});

@@ -1,0 +1,29 @@
+import { randomUUID } from "node:crypto";
+import { InventoryReleased } from "@checkout/contracts";
+import type { AnyEvent, HandlerContext } from "@checkout/messaging";
+import { releaseStock, restock } from "../db/stock.ts";
+import { insertReservation, lockReservation, setReservationStatus } from "../db/reservations.ts";
+
+type Reason = "payment_failed" | "order_cancelled" | "expired";
+
+/**
+ * Gives back whatever an order holds: a live hold is released, committed stock is restocked. An order
+ * inventory has not seen yet gets a `cancelled` tombstone, so that its OrderPlaced, if it arrives later,
+ * reserves nothing.
+ */
+export async function releaseOrder(orderId: string, reason: Reason, cause: AnyEvent, { sql, log }: HandlerContext): Promise<AnyEvent[]> {
+  const reservation = await lockReservation(sql, orderId);
+  if (!reservation) {
+    await insertReservation(sql, { id: `cxl_${randomUUID()}`, orderId, status: "cancelled", lines: [] });
+    log.info({ reason }, "release before reservation: tombstone recorded");
+    return [];
+  }
+  if (reservation.status !== "held" && reservation.status !== "committed") return [];
+  const from = reservation.status === "held" ? "reserved" : "committed";
+  if (from === "reserved") await releaseStock(sql, reservation.lines);
+  else await restock(sql, reservation.lines);
+  await setReservationStatus(sql, orderId, "released", reason);
+  return [
+    InventoryReleased.create(orderId, { orderId, reservationId: reservation.id, lines: reservation.lines, reason, from }, { causedBy: cause }),
+  ];
+}

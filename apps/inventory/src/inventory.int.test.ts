@@ -1,0 +1,167 @@
+import { describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { Kvm } from "@nats-io/kv";
+import { OrderCancelled, OrderConfirmed, PaymentFailed, sampleEnvelopes, type CloudEvent } from "@checkout/contracts";
+import { adminHeaders, authHeaders, orderPlaced, tokenFor, TEST_JWT_SECRET, useParticipant, waitFor } from "@checkout/testing";
+import { InventoryConfig } from "./config.ts";
+import { startInventory } from "./service.ts";
+
+const t = useParticipant("inventory", (env) => startInventory(InventoryConfig.parse({ ...env, RESERVATION_TTL_MS: "600000" })));
+
+const stock = async (sku: string) => (await fetch(`${t.service.url}/api/stock/${sku}`)).json() as Promise<{ onHand: number; reserved: number; available: number }>;
+const put = (sku: string, onHand: number, headers: Record<string, string>) =>
+  fetch(`${t.service.url}/api/stock/${sku}`, { method: "PUT", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ onHand }) });
+const setStock = async (sku: string, onHand: number) => put(sku, onHand, await adminHeaders());
+const event = <T>(contract: { create(orderId: string, data: T): CloudEvent }, orderId: string, data: T) => contract.create(orderId, data);
+const settle = async () => {
+  await t.bus.settled("ORDERS", "inventory-orders");
+  await t.bus.settled("PAYMENTS", "inventory-payments");
+};
+
+describe("inventory reacts to OrderPlaced", () => {
+  it("given stock, reserves every line once, and a redelivery changes nothing", async () => {
+    await setStock("SHIRT-A", 5);
+    await setStock("SHIRT-B", 3);
+    const placed = orderPlaced({ lines: [{ sku: "SHIRT-A", qty: 2 }, { sku: "SHIRT-B", qty: 1 }] });
+    await t.bus.publish(placed);
+    const reserved = await t.bus.waitForEvent("INVENTORY", placed.subject, "InventoryReserved");
+    expect(reserved.data).toMatchObject({ orderId: placed.subject, lines: [{ sku: "SHIRT-A", qty: 2 }, { sku: "SHIRT-B", qty: 1 }] });
+    expect(reserved.causationid).toBe(placed.id);
+    expect(await stock("SHIRT-A")).toMatchObject({ onHand: 5, reserved: 2, available: 3 });
+
+    await t.bus.publish(placed, { msgID: `${placed.id}-again` });
+    await settle();
+    expect((await t.bus.eventsFor("INVENTORY", placed.subject)).get("InventoryReserved")?.count).toBe(1);
+    expect(await stock("SHIRT-A")).toMatchObject({ reserved: 2 });
+
+    const holds = await new Kvm(t.bus.nc).open("reservations");
+    const hold = await holds.get(placed.subject);
+    expect(hold?.json()).toMatchObject({ lines: [{ sku: "SHIRT-A", qty: 2 }, { sku: "SHIRT-B", qty: 1 }] });
+  });
+
+  it("refuses the whole order when one line is short, naming it, and holds nothing", async () => {
+    await setStock("SHORT-A", 10);
+    await setStock("SHORT-B", 1);
+    const placed = orderPlaced({ lines: [{ sku: "SHORT-A", qty: 1 }, { sku: "SHORT-B", qty: 2 }] });
+    await t.bus.publish(placed);
+    const rejected = await t.bus.waitForEvent("INVENTORY", placed.subject, "InventoryRejected");
+    expect(rejected.data).toEqual({ orderId: placed.subject, reason: "out_of_stock", lines: [{ sku: "SHORT-B", requested: 2, available: 1, problem: "out_of_stock" }] });
+    expect(await stock("SHORT-A")).toMatchObject({ reserved: 0, available: 10 });
+  });
+
+  it("refuses an unknown SKU", async () => {
+    const placed = orderPlaced({ lines: [{ sku: "NO-SUCH-SKU", qty: 1 }] });
+    await t.bus.publish(placed);
+    const rejected = await t.bus.waitForEvent("INVENTORY", placed.subject, "InventoryRejected");
+    expect(rejected.data).toMatchObject({ reason: "unknown_sku", lines: [{ sku: "NO-SUCH-SKU", problem: "unknown_sku" }] });
+  });
+
+  it("50 concurrent orders for the last 5 units: exactly 5 reservations", async () => {
+    await setStock("LAST-FIVE", 5);
+    const orders = Array.from({ length: 50 }, () => orderPlaced({ lines: [{ sku: "LAST-FIVE", qty: 1 }] }));
+    await Promise.all(orders.map((o) => t.bus.publish(o)));
+    const outcome = await waitFor(async () => {
+      let reserved = 0;
+      let rejected = 0;
+      for (const o of orders) {
+        const events = await t.bus.eventsFor("INVENTORY", o.subject);
+        reserved += events.get("InventoryReserved")?.count ?? 0;
+        rejected += events.get("InventoryRejected")?.count ?? 0;
+      }
+      return reserved + rejected === orders.length ? { reserved, rejected } : undefined;
+    }, { what: "an answer to every order" });
+    expect(outcome).toEqual({ reserved: 5, rejected: 45 });
+    expect(await stock("LAST-FIVE")).toMatchObject({ onHand: 5, reserved: 5, available: 0 });
+  });
+});
+
+describe("inventory compensates and commits", () => {
+  it("releases the hold when the payment fails", async () => {
+    await setStock("REL-A", 4);
+    const placed = orderPlaced({ lines: [{ sku: "REL-A", qty: 3 }] });
+    await t.bus.publish(placed);
+    const reserved = await t.bus.waitForEvent("INVENTORY", placed.subject, "InventoryReserved");
+    await t.bus.publish(event(PaymentFailed, placed.subject, { orderId: placed.subject, reason: "declined", declineCode: "generic_decline", message: "declined" }));
+    const released = await t.bus.waitForEvent("INVENTORY", placed.subject, "InventoryReleased");
+    expect(released.data).toMatchObject({ reservationId: (reserved.data as { reservationId: string }).reservationId, reason: "payment_failed", from: "reserved", lines: [{ sku: "REL-A", qty: 3 }] });
+    expect(await stock("REL-A")).toMatchObject({ onHand: 4, reserved: 0, available: 4 });
+    await t.bus.settled("INVENTORY", "inventory-inventory");
+    const holds = await new Kvm(t.bus.nc).open("reservations");
+    expect((await holds.get(placed.subject))?.operation ?? "DEL").toBe("DEL");
+  });
+
+  it("commits the hold when the order is confirmed: the units leave the shelf", async () => {
+    await setStock("COM-A", 4);
+    const placed = orderPlaced({ lines: [{ sku: "COM-A", qty: 3 }] });
+    await t.bus.publish(placed);
+    await t.bus.waitForEvent("INVENTORY", placed.subject, "InventoryReserved");
+    const confirmed = sampleEnvelopes(OrderConfirmed, placed.subject)[0]!;
+    await t.bus.publish(OrderConfirmed.parse({ ...confirmed, id: randomUUID() }));
+    await t.bus.waitForEvent("INVENTORY", placed.subject, "InventoryCommitted");
+    expect(await stock("COM-A")).toMatchObject({ onHand: 1, reserved: 0, available: 1 });
+  });
+
+  it("a cancellation seen before the order reserves nothing when the order arrives", async () => {
+    await setStock("TOMB-A", 2);
+    const placed = orderPlaced({ lines: [{ sku: "TOMB-A", qty: 1 }] });
+    await t.bus.publish(event(OrderCancelled, placed.subject, { orderId: placed.subject, reason: "customer_request", customer: { email: "ada@example.com" } }));
+    await settle();
+    await t.bus.publish(placed);
+    await settle();
+    expect((await t.bus.eventsFor("INVENTORY", placed.subject)).size).toBe(0);
+    expect(await stock("TOMB-A")).toMatchObject({ reserved: 0, available: 2 });
+  });
+});
+
+describe("inventory admin API", () => {
+  it("refuses to set on-hand below what is reserved, and bad input names the field", async () => {
+    await setStock("ADM-A", 3);
+    const placed = orderPlaced({ lines: [{ sku: "ADM-A", qty: 2 }] });
+    await t.bus.publish(placed);
+    await t.bus.waitForEvent("INVENTORY", placed.subject, "InventoryReserved");
+    const below = await setStock("ADM-A", 1);
+    expect(below.status).toBe(409);
+    const negative = await setStock("ADM-A", -1);
+    expect(negative.status).toBe(400);
+    expect(negative.headers.get("content-type")).toContain("application/problem+json");
+    expect(((await negative.json()) as { errors: Array<{ field: string }> }).errors[0]!.field).toBe("onHand");
+    expect(await stock("ADM-A")).toMatchObject({ onHand: 3, reserved: 2 });
+  });
+
+  it("sets stock for an admin only: 401 without a valid token, 403 for a shopper; reading stays public", async () => {
+    expect((await setStock("ADM-B", 5)).status).toBe(200);
+
+    const anonymous = await put("ADM-B", 50, {});
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toMatch(/^Bearer /);
+    expect(anonymous.headers.get("content-type")).toContain("application/problem+json");
+    expect(await anonymous.json()).toMatchObject({ status: 401, errors: [{ field: "Authorization" }] });
+
+    const forged = await put("ADM-B", 50, { authorization: `Bearer ${await tokenFor("test-admin", { role: "admin", secret: "x".repeat(32) })}` });
+    expect(forged.status).toBe(401);
+
+    const shopper = await put("ADM-B", 50, await authHeaders("alice"));
+    expect(shopper.status).toBe(403);
+    expect(await shopper.json()).toMatchObject({ status: 403, code: "forbidden" });
+
+    expect(await stock("ADM-B")).toMatchObject({ onHand: 5 });
+    expect((await fetch(`${t.service.url}/api/stock`)).status).toBe(200);
+    expect(t.env.AUTH_JWT_SECRET).toBe(TEST_JWT_SECRET);
+  });
+
+  it("keeps /admin/* for admins", async () => {
+    expect((await fetch(`${t.service.url}/admin/anything`)).status).toBe(401);
+    expect((await fetch(`${t.service.url}/admin/anything`, { headers: await authHeaders("alice") })).status).toBe(403);
+    expect((await fetch(`${t.service.url}/admin/anything`, { headers: await adminHeaders() })).status).toBe(404); // let in; no such route
+  });
+});
+
+describe("contract", () => {
+  it("everything inventory published parses against contracts/", async () => {
+    const events = await t.bus.parseAll("INVENTORY");
+    expect(events.length).toBeGreaterThan(5);
+    expect(events.every((e) => e.source === "/checkout/inventory")).toBe(true);
+    const dlq = await t.bus.jsm.streams.info("DLQ");
+    expect(dlq.state.messages).toBe(0);
+  });
+});

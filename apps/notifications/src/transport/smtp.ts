@@ -1,0 +1,42 @@
+import { PermanentMailError, type MailTransport } from "./transport.ts";
+
+/**
+ * Sends through an SMTP server with nodemailer (`SMTP_URL`, e.g. smtp://user:pass@host:587). The stable
+ * Message-ID goes in the header, so that a receiving system can drop a resend. The timeouts stay well
+ * inside the worker's lease, so a hung connection cannot outlive the claim on the row.
+ * nodemailer is loaded only when this transport is chosen.
+ */
+export async function smtpTransport({ url, timeoutMs = 20_000 }: { url: string; timeoutMs?: number }): Promise<MailTransport> {
+  // nodemailer is CommonJS: Node's import() always puts module.exports on `default`
+  const { default: nodemailer } = await import("nodemailer").catch((error: unknown) => {
+    throw new Error(`MAIL_TRANSPORT=smtp needs the nodemailer package installed (${(error as Error).message})`);
+  });
+  const transporter = nodemailer.createTransport({ url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
+  return {
+    name: `smtp (${new URL(url).host})`,
+    async send(mail) {
+      try {
+        const info = await transporter.sendMail({
+          messageId: mail.messageId,
+          from: mail.from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          ...(mail.html ? { html: mail.html } : {}),
+        });
+        return { transportMessageId: `${info.messageId} ${info.response ?? ""}`.trim() };
+      } catch (error) {
+        const { code, responseCode } = error as { code?: string; responseCode?: number };
+        // a 5xx refusal of the envelope (no such recipient, address refused) will not change on a retry;
+        // anything else (connection, timeout, 4xx, authentication) is retried
+        if (code === "EENVELOPE" && typeof responseCode === "number" && responseCode >= 500) {
+          throw new PermanentMailError((error as Error).message);
+        }
+        throw error;
+      }
+    },
+    async close() {
+      transporter.close();
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import type { Sql } from "@checkout/db";
+import type { Logger } from "@checkout/log";
+import { backoffMs } from "@checkout/messaging";
+import { claimDue, MAIL_CHANNEL, markFailed, markSent, retryLater, type OutgoingMail } from "../db/outgoing-mail.ts";
+import { PermanentMailError, type MailTransport } from "../transport/transport.ts";
+
+export interface MailWorker {
+  stop(): Promise<void>;
+}
+
+/**
+ * Sends the mails the handlers recorded, outside any handler transaction.
+ *
+ * - Claim: due `pending` rows are leased (`lease_until`) through FOR UPDATE SKIP LOCKED, so several
+ *   instances on one database never hold the same row at the same time; a crashed worker's rows are
+ *   taken over when the lease runs out.
+ * - Send, then mark `sent` (sent_at, the transport's message id). A failure is retried with backoff
+ *   (`attempts`, `last_error`); a permanent refusal, or `maxAttempts` failures, marks the row `failed`.
+ * - Wakes on LISTEN/NOTIFY (pg_notify in the handler transaction, delivered on commit) and polls too,
+ *   for a notification missed while the listener reconnected and for retries coming due.
+ *
+ * The one window left: a crash (or a lost connection to PostgreSQL) after the transport accepted the
+ * mail and before the row is marked sent. The row is still `pending`, and when the lease runs out it is
+ * sent again. With the mailbox transport that is harmless (delivery is idempotent by Message-ID). SMTP
+ * has no idempotency key, so the shopper's server may get the mail twice; every attempt carries the
+ * same Message-ID `<orderId.kind@checkout>`, which lets receiving systems that deduplicate on it drop
+ * the copy. The lease (default 60 s) is kept well above the SMTP timeouts so that a slow send is not
+ * also taken over by a second worker while still in flight.
+ */
+export async function startMailWorker({
+  sql,
+  log,
+  transport,
+  from,
+  batchSize = 16,
+  pollMs = 1_000,
+  leaseMs = 60_000,
+  retryBaseMs = 1_000,
+  retryMaxMs = 10 * 60_000,
+  maxAttempts = 20,
+}: {
+  sql: Sql;
+  log: Logger;
+  transport: MailTransport;
+  from: string;
+  batchSize?: number;
+  pollMs?: number;
+  leaseMs?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** failures after which a mail is given up (`failed`); with the default backoff, about two hours */
+  maxAttempts?: number;
+}): Promise<MailWorker> {
+  let stopped = false;
+  // set by a notification at any moment, so one that arrives while a claim is running is not lost
+  let woken = false;
+  let interrupt = () => {};
+  const wake = () => {
+    woken = true;
+    interrupt();
+  };
+  const listener = await sql.listen(MAIL_CHANNEL, wake);
+  log.info({ transport: transport.name }, "mail worker started");
+
+  async function deliver(mail: OutgoingMail) {
+    const mailLog = log.child({ orderId: mail.orderId, kind: mail.kind, messageId: mail.messageId, attempt: mail.attempts, transport: transport.name });
+    let transportMessageId: string;
+    try {
+      ({ transportMessageId } = await transport.send({
+        messageId: mail.messageId,
+        orderId: mail.orderId,
+        kind: mail.kind,
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html ?? undefined,
+      }));
+    } catch (error) {
+      const message = (error as Error).message || String(error);
+      if (error instanceof PermanentMailError || mail.attempts >= maxAttempts) {
+        await markFailed(sql, mail, message);
+        mailLog.error({ err: error }, "mail given up");
+        return;
+      }
+      const delayMs = backoffMs(mail.attempts, { base: retryBaseMs, max: retryMaxMs });
+      await retryLater(sql, mail, { delayMs, error: message });
+      mailLog.warn({ err: error, retryInMs: delayMs }, "mail not sent; will retry");
+      return;
+    }
+    // ← the window described above: accepted by the transport, not yet recorded as sent
+    if (await markSent(sql, mail, transportMessageId)) mailLog.info({ transportMessageId }, "mail sent");
+    else mailLog.warn("mail sent, but the row was no longer this worker's claim (lease ran out during the send)");
+  }
+
+  const loop = (async function work() {
+    let failures = 0;
+    while (!stopped) {
+      woken = false;
+      try {
+        const due = await claimDue(sql, { limit: batchSize, leaseMs });
+        await Promise.all(due.map((mail) => deliver(mail)));
+        failures = 0;
+        if (due.length > 0) continue;
+      } catch (error) {
+        failures += 1;
+        log.error({ err: error }, "mail worker: database error");
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(failures, { base: 200, max: 5_000 })));
+      }
+      if (stopped || woken) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        interrupt = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      interrupt = () => {};
+    }
+  })();
+
+  return {
+    async stop() {
+      stopped = true;
+      wake();
+      await loop;
+      await listener.unlisten().catch(() => {});
+      await transport.close?.();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { OrderCancelled, OrderCompleted, OrderConfirmed } from "@checkout/contracts";
+import type { TransactionSql } from "@checkout/db";
+import type { AnyEvent } from "@checkout/messaging";
+import { decide, type Decision, type Fact } from "./domain/decide.ts";
+import { addTimeline, storeState, type SagaOrder } from "./db/saga.ts";
+
+/**
+ * Load → decide → store for one fact about a locked order; returns the order's own facts to publish
+ * (each also written to its timeline). Used by the handlers and by the shopper's cancel request.
+ */
+export async function applyFact(tx: TransactionSql, order: SagaOrder, fact: Fact, cause?: { id: string }): Promise<AnyEvent[]> {
+  const decision = decide(order, fact);
+  const tracking = fact.type === "ShipmentCreated" ? { carrier: fact.carrier, trackingNumber: fact.trackingNumber } : undefined;
+  await storeState(tx, order.id, decision.state, { cancelDetail: decision.cancelDetail, tracking });
+  const emitted = decision.emit.map((name) => ownFact(name, { ...order, ...decision.state }, decision, cause));
+  for (const event of emitted) {
+    const type = event.type.split(".")[1]!;
+    await addTimeline(tx, order.id, { eventId: event.id, type, source: "orders", at: event.time, detail: { status: decision.state.status, ...(decision.state.cancelReason ? { reason: decision.state.cancelReason } : {}) } });
+  }
+  return emitted;
+}
+
+function ownFact(name: Decision["emit"][number], order: SagaOrder, decision: Decision, cause?: { id: string }): AnyEvent {
+  const options = cause ? { causedBy: cause } : {};
+  const customer = { email: order.email, ...(order.userId ? { userId: order.userId } : {}) };
+  const total = { amount: order.pricing.total, currency: order.pricing.currency };
+  const ids = { ...(order.paymentIntentId ? { paymentIntentId: order.paymentIntentId } : {}), ...(order.reservationId ? { reservationId: order.reservationId } : {}) };
+  switch (name) {
+    case "OrderConfirmed":
+      return OrderConfirmed.create(order.id, {
+        orderId: order.id,
+        customer,
+        lines: order.lines.map(({ sku, qty }) => ({ sku, qty })),
+        total,
+        shippingAddress: order.shippingAddress,
+        paymentIntentId: order.paymentIntentId!,
+        ...(order.reservationId ? { reservationId: order.reservationId } : {}),
+      }, options);
+    case "OrderCancelled":
+      return OrderCancelled.create(order.id, { orderId: order.id, reason: decision.state.cancelReason!, ...(decision.cancelDetail ? { detail: decision.cancelDetail } : {}), customer, ...ids }, options);
+    case "OrderCompleted":
+      return OrderCompleted.create(order.id, { orderId: order.id, total, paymentIntentId: order.paymentIntentId! }, options);
+  }
+}

@@ -1,0 +1,23 @@
+import { baseConfig, config } from "@checkout/config";
+
+export const OrdersConfig = baseConfig.extend({
+  PORT: config.port(3000),
+  DATABASE_URL: config.z.string().default("postgres://postgres@127.0.0.1:5432/checkout_orders"),
+  REDIS_URL: config.z.string().default("redis://127.0.0.1:6379"),
+  REDIS_PREFIX: config.z.string().default("checkout:"),
+  INVENTORY_URL: config.z.url().default("http://127.0.0.1:3001"),
+  /** a cart is forgotten this long after its last change */
+  CART_TTL_SECONDS: config.z.coerce.number().int().min(1).default(7 * 24 * 3600),
+  /** Idempotency-Key records live this long (ARCHITECTURE §5.3: 24 h) */
+  IDEMPOTENCY_TTL_MS: config.duration(24 * 3600 * 1000),
+  PUBLIC_URL: config.z.url().optional(),
+  /** upsert the demo catalog and promo codes at start-up (development and tests) */
+  SEED_CATALOG: config.bool.default(false),
+  /** requests per minute one user may send to the carts, checkout and orders API; 0: no limit */
+  RATE_LIMIT_PER_USER_PER_MINUTE: config.z.coerce.number().int().min(0).default(300),
+  /** requests per minute one client address may send to /api/*; 0: no limit */
+  RATE_LIMIT_PER_IP_PER_MINUTE: config.z.coerce.number().int().min(0).default(600),
+  /** a reverse proxy we run sets X-Forwarded-For: take the client address from it instead of the socket */
+  TRUST_PROXY: config.bool.default(false),
+});
+export type OrdersConfig = ReturnType<typeof OrdersConfig.parse>;

@@ -1,0 +1,52 @@
+import type { Hono } from "hono";
+import { clientIp, createApp, currentUser, requireUser, type AppEnv } from "@checkout/http";
+import { createCartStore } from "../db/queries/carts.ts";
+import { createProductCatalog } from "../db/queries/product-cache.ts";
+import { createCartPricing } from "./cart-pricing.ts";
+import { cartRoutes } from "./cart-routes.ts";
+import { catalogRoutes } from "./catalog-routes.ts";
+import { checkoutRoutes } from "./checkout-routes.ts";
+import type { OrdersDeps } from "./deps.ts";
+import { createIdempotencyStore } from "./idempotency.ts";
+import { orderRoutes } from "./order-routes.ts";
+import { cancelRoute } from "./cancel-route.ts";
+import { orderEventsRoute } from "./order-events-route.ts";
+import { createStatusFeed } from "./status-feed.ts";
+import { createPlaceOrder } from "./place-order.ts";
+import { createStockClient } from "./stock-client.ts";
+import { rateLimit } from "./rate-limit.ts";
+
+/** Everything under these needs a bearer token; the catalog (/api/products) stays public. */
+const SHOPPER_PATHS = ["/api/cart/*", "/api/checkout", "/api/orders/*"];
+
+/**
+ * The orders HTTP API: catalog, carts and quotes, checkout, order status. Every /api request counts
+ * against its client address; those of a user (carts, checkout, orders) against the user too.
+ */
+export function createOrdersApp(deps: OrdersDeps): Hono<AppEnv> {
+  const { sql, redis, redisPrefix: prefix, log, metrics, now } = deps;
+  const app = createApp({ log, metrics, readiness: deps.readiness, auth: { secret: deps.authSecret } });
+
+  const { perUserPerMinute, perIpPerMinute } = deps.rateLimits;
+  app.use(
+    "/api/*",
+    rateLimit({ redis, prefix, log, name: "ip", what: "from this address", limit: perIpPerMinute, clientOf: (c) => clientIp(c, { trustProxy: deps.trustProxy }) }),
+  );
+  const authenticate = requireUser({ secret: deps.authSecret });
+  const perUser = rateLimit({ redis, prefix, log, name: "user", what: "by this user", limit: perUserPerMinute, clientOf: (c) => currentUser(c).id });
+  for (const path of SHOPPER_PATHS) app.use(path, authenticate, perUser);
+
+  const catalog = createProductCatalog({ sql, redis, prefix });
+  const carts = createCartStore({ redis, prefix, ttlSeconds: deps.cartTtlSeconds });
+  const pricing = createCartPricing({ sql, carts, catalog, now });
+  const idempotency = createIdempotencyStore({ kv: deps.idempotency, now, log, scope: "checkout" });
+  const placeOrder = createPlaceOrder({ sql, pricing, now, publicUrl: deps.publicUrl });
+
+  app.route("/api", catalogRoutes({ catalog, availableStock: createStockClient({ baseUrl: deps.inventoryUrl, log }) }));
+  app.route("/api", cartRoutes({ carts, catalog, pricing, now }));
+  app.route("/api", checkoutRoutes({ idempotency, placeOrder, carts, metrics }));
+  app.route("/api", orderRoutes({ sql }));
+  app.route("/api", cancelRoute({ sql }));
+  app.route("/api", orderEventsRoute({ sql, feed: createStatusFeed({ sql, log }) }));
+  return app;
+}

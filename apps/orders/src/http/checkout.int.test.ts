@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CheckoutAccepted, CheckoutRequest, OrderPlaced } from "@checkout/contracts";
+import { ADDRESS, fieldsOf, problemOf, startHarness, type Harness } from "./test-harness.ts";
+import { idempotencyKvKey, requestHashOf } from "./request-hash.ts";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h?.close());
+
+let keys = 0;
+const newKey = () => `key-${process.pid}-${Date.now()}-${++keys}`;
+const checkoutBody = (cartId: string, over: Record<string, unknown> = {}) => ({
+  cartId,
+  email: "ada@example.com",
+  paymentMethod: "pm_card_visa",
+  address: ADDRESS,
+  ...over,
+});
+const checkout = (body: unknown, key: string | undefined, headers: Record<string, string> = {}) =>
+  h.call("POST", "/api/checkout", body, { ...(key === undefined ? {} : { "Idempotency-Key": key }), ...headers });
+const kvRecord = async (key: string) => {
+  const entry = await h.kv.get(idempotencyKvKey("checkout", h.user, key));
+  return entry && entry.operation === "PUT" ? entry.json<{ state: string; requestHash: string }>() : null;
+};
+const ordersWithKey = async (key: string) => (await h.sql`SELECT id, status FROM orders WHERE idempotency_key = ${key}`).length;
+
+describe("POST /api/checkout", () => {
+  it("accepts the order: 202, a PENDING order, one OrderPlaced in the outbox, a timeline entry, the cart gone", async () => {
+    const cartId = await h.cartWith({ "TSHIRT-RED-M": 2, "MUG-LOGO": 1 });
+    const quoted = await (await h.call("POST", `/api/cart/${cartId}/quote`, { address: ADDRESS, promoCode: "WELCOME10" })).json();
+    const parentTrace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    const key = newKey();
+
+    const response = await checkout(checkoutBody(cartId, { promoCode: "WELCOME10" }), key, { traceparent: parentTrace });
+    expect(response.status).toBe(202);
+    const accepted = CheckoutAccepted.parse(await response.json());
+    const { orderId } = accepted;
+    expect(accepted).toEqual({ orderId, status: "PENDING", total: { amount: 6_111, currency: "USD" }, statusUrl: `/api/orders/${orderId}` });
+    expect(response.headers.get("location")).toBe(`/api/orders/${orderId}`);
+    expect(response.headers.get("idempotent-replayed")).toBeNull();
+
+    const [order] = await h.sql`SELECT status, user_id, idempotency_key, request_hash, customer_email, pricing, lines FROM orders WHERE id = ${orderId}`;
+    expect(order).toMatchObject({ status: "PENDING", user_id: h.user, idempotency_key: key, customer_email: "ada@example.com", pricing: quoted });
+    expect(order!.request_hash).toMatch(/^[0-9a-f]{64}$/);
+
+    const outbox = await h.sql`SELECT event_id, subject, payload, traceparent FROM outbox WHERE subject LIKE ${`%.${orderId}`}`;
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]!.subject).toBe(`orders.placed.${orderId}`);
+    const event = OrderPlaced.parse(JSON.parse(outbox[0]!.payload));
+    expect(event.id).toBe(outbox[0]!.event_id);
+    expect(event.data).toMatchObject({
+      orderId,
+      customer: { userId: h.user, email: "ada@example.com" },
+      paymentMethod: "pm_card_visa",
+      shippingAddress: ADDRESS,
+      pricing: quoted,
+      lines: [
+        { sku: "MUG-LOGO", name: "Logo Mug, 11 oz", qty: 1, unitPrice: 1_400, lineTotal: 1_400 },
+        { sku: "TSHIRT-RED-M", name: "Classic Tee, Red, M", qty: 2, unitPrice: 2_000, lineTotal: 4_000 },
+      ],
+    });
+    // a child span of the caller's trace
+    expect(outbox[0]!.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+    expect(outbox[0]!.traceparent).not.toBe(parentTrace);
+
+    const timeline = await h.sql`SELECT event_id, type, source, detail FROM order_timeline WHERE order_id = ${orderId}`;
+    expect(timeline).toEqual([{ event_id: event.id, type: "OrderPlaced", source: "orders", detail: { total: { amount: 6_111, currency: "USD" } } }]);
+
+    expect((await h.call("GET", `/api/cart/${cartId}`)).status).toBe(404);
+    expect(await kvRecord(key)).toMatchObject({ state: "done" });
+  });
+
+  it("replays the same response for the same key and body, placing one order", async () => {
+    const cartId = await h.cartWith({ "CAP-NAVY": 1 });
+    const key = newKey();
+    const first = await checkout(checkoutBody(cartId), key);
+    expect(first.status).toBe(202);
+    const firstBody = await first.text();
+
+    for (let i = 0; i < 2; i++) {
+      const again = await checkout(checkoutBody(cartId), key);
+      expect(again.status).toBe(202);
+      expect(await again.text()).toBe(firstBody);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(again.headers.get("location")).toBe(first.headers.get("location"));
+    }
+    expect(await ordersWithKey(key)).toBe(1);
+  });
+
+  it("refuses the same key with another body (422 idempotency_key_reused), writing nothing", async () => {
+    const cartId = await h.cartWith({ "CAP-NAVY": 1 });
+    const key = newKey();
+    expect((await checkout(checkoutBody(cartId), key)).status).toBe(202);
+    const before = await h.counts();
+
+    const other = await checkout(checkoutBody(cartId, { email: "mallory@example.com" }), key);
+    expect(other.status).toBe(422);
+    expect(await problemOf(other)).toMatchObject({ code: "idempotency_key_reused", errors: [{ field: "Idempotency-Key" }] });
+    expect(await h.counts()).toEqual(before);
+  });
+
+  it("places exactly one order for 10 parallel duplicates; the others get 409 or the replay", async () => {
+    const cartId = await h.cartWith({ "BOTTLE-STEEL": 1, "SOCKS-STRIPE": 2 });
+    const key = newKey();
+    const before = await h.counts();
+    const responses = await Promise.all(Array.from({ length: 10 }, () => checkout(checkoutBody(cartId), key)));
+
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.every((s) => s === 202 || s === 409), statuses.join()).toBe(true);
+    expect(statuses.filter((s) => s === 202).length).toBeGreaterThanOrEqual(1);
+    const orderIds = new Set<string>();
+    for (const response of responses) {
+      if (response.status === 202) orderIds.add(((await response.json()) as { orderId: string }).orderId);
+      else {
+        expect(response.headers.get("retry-after")).toBe("1");
+        expect(await problemOf(response)).toMatchObject({ code: "idempotency_in_progress", errors: [{ field: "Idempotency-Key" }] });
+      }
+    }
+    expect(orderIds.size).toBe(1);
+    expect(await h.counts()).toEqual({ orders: before.orders + 1, outbox: before.outbox + 1 });
+  });
+
+  it("turns one cart into at most one order, even when checkouts with different keys race", async () => {
+    const cartId = await h.cartWith({ "TOTE-CANVAS": 1 });
+    const before = await h.counts();
+    const responses = await Promise.all(Array.from({ length: 6 }, () => checkout(checkoutBody(cartId), newKey())));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(1);
+    for (const response of responses.filter((r) => r.status !== 202)) {
+      expect([404, 409]).toContain(response.status);
+      expect(fieldsOf(await problemOf(response))).toEqual(["cartId"]);
+    }
+    expect(await h.counts()).toEqual({ orders: before.orders + 1, outbox: before.outbox + 1 });
+  });
+
+  it("stores a refusal of a valid request and replays it too", async () => {
+    const key = newKey();
+    const body = checkoutBody("00000000-0000-4000-8000-000000000000");
+    const first = await checkout(body, key);
+    expect(first.status).toBe(404);
+    expect(fieldsOf(await problemOf(first))).toEqual(["cartId"]);
+    const again = await checkout(body, key);
+    expect(again.status).toBe(404);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(fieldsOf(await problemOf(again))).toEqual(["cartId"]);
+  });
+
+  it("releases the claim after a failure on our side, so that a retry places the order", async () => {
+    const cartId = await h.cartWith({ "MUG-TRAVEL": 1 });
+    const key = newKey();
+    await h.sql`ALTER TABLE orders ADD CONSTRAINT test_refuse_all CHECK (false) NOT VALID`;
+    try {
+      const failed = await checkout(checkoutBody(cartId), key);
+      expect(failed.status).toBe(500);
+      expect(await kvRecord(key)).toBeNull();
+    } finally {
+      await h.sql`ALTER TABLE orders DROP CONSTRAINT test_refuse_all`;
+    }
+    expect(await ordersWithKey(key)).toBe(0);
+    const retried = await checkout(checkoutBody(cartId), key);
+    expect(retried.status).toBe(202);
+    expect(await ordersWithKey(key)).toBe(1);
+  });
+});
+
+describe("claims left by a crashed process", () => {
+  const staleClaim = async (key: string, body: unknown, ageMs: number) => {
+    const record = { state: "in_progress", requestHash: requestHashOf(CheckoutRequest.parse(body)), startedAt: new Date(Date.now() - ageMs).toISOString() };
+    await h.kv.put(idempotencyKvKey("checkout", h.user, key), JSON.stringify(record));
+  };
+
+  it("409s while a claim is fresh and takes over one older than 30 s", async () => {
+    const cartId = await h.cartWith({ "TOTE-CANVAS": 1 });
+    const key = newKey();
+    const body = checkoutBody(cartId);
+
+    await staleClaim(key, body, 5_000);
+    const busy = await checkout(body, key);
+    expect(busy.status).toBe(409);
+    expect(busy.headers.get("retry-after")).toBe("1");
+    expect(await ordersWithKey(key)).toBe(0);
+
+    await staleClaim(key, body, 31_000);
+    const taken = await checkout(body, key);
+    expect(taken.status).toBe(202);
+    expect(await ordersWithKey(key)).toBe(1);
+    expect(await kvRecord(key)).toMatchObject({ state: "done" });
+  });
+
+  it("answers with the order already in PostgreSQL when the KV record was lost (crash before it was stored)", async () => {
+    const cartId = await h.cartWith({ "HOODIE-GRY-M": 1, "CAP-NAVY": 1 });
+    const key = newKey();
+    const body = checkoutBody(cartId);
+    const first = await checkout(body, key);
+    expect(first.status).toBe(202);
+    const { orderId } = (await first.json()) as { orderId: string };
+
+    // the crash: the order committed, the KV record still says in_progress (and is now stale)
+    await staleClaim(key, body, 60_000);
+    const retry = await checkout(body, key);
+    expect(retry.status).toBe(202);
+    expect(((await retry.json()) as { orderId: string }).orderId).toBe(orderId);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+
+    // the KV record gone altogether (purged): same answer; another body is still refused
+    await h.kv.purge(idempotencyKvKey("checkout", h.user, key));
+    expect(((await (await checkout(body, key)).json()) as { orderId: string }).orderId).toBe(orderId);
+    await h.kv.purge(idempotencyKvKey("checkout", h.user, key));
+    const reused = await checkout(checkoutBody(cartId, { email: "eve@example.com" }), key);
+    expect(reused.status).toBe(422);
+    expect((await problemOf(reused)).code).toBe("idempotency_key_reused");
+    expect(await ordersWithKey(key)).toBe(1);
+    // the refusal was not stored: the original body still gets its order
+    expect(((await (await checkout(body, key)).json()) as { orderId: string }).orderId).toBe(orderId);
+  });
+});

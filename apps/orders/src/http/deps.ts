@@ -1,0 +1,31 @@
+import type { Redis } from "ioredis";
+import type { KV } from "@nats-io/kv";
+import type { Sql } from "@checkout/db";
+import type { Logger } from "@checkout/log";
+import type { Metrics, ReadinessCheck } from "@checkout/http";
+
+/** What the orders HTTP API needs; service.ts builds it from the parsed config. */
+export interface OrdersDeps {
+  sql: Sql;
+  redis: Redis;
+  /** prefixes every Redis key this API writes (carts, catalog cache) */
+  redisPrefix: string;
+  /** the KV bucket "idempotency" (created by the caller, 24 h max age) */
+  idempotency: KV;
+  log: Logger;
+  metrics: Metrics;
+  readiness: Record<string, ReadinessCheck>;
+  now: () => Date;
+  /** base URL of the inventory service, asked for available stock (GET /api/stock/:sku) */
+  inventoryUrl: string;
+  /** a cart expires this long after its last change */
+  cartTtlSeconds: number;
+  /** absolute base URL for Location headers (e.g. https://shop.example); relative when absent */
+  publicUrl?: string | undefined;
+  /** the HS256 key of the bearer tokens (AUTH_JWT_SECRET) */
+  authSecret: string;
+  /** requests per minute per user (carts, checkout, orders) and per client address (all of /api); 0: no limit */
+  rateLimits: { perUserPerMinute: number; perIpPerMinute: number };
+  /** take the client address from X-Forwarded-For (set by our reverse proxy) */
+  trustProxy: boolean;
+}

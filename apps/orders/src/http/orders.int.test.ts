@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Kvm } from "@nats-io/kv";
+import { OrderView } from "@checkout/contracts";
+import { insertPendingOrder, type NewOrder } from "../db/queries/orders.ts";
+import { createOrdersApp } from "./app.ts";
+import { ADDRESS, fieldsOf, problemOf, startHarness, type Harness } from "./test-harness.ts";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h?.close());
+
+const body = (cartId: string) => ({ cartId, email: "grace@example.com", paymentMethod: "pm_card_visa", address: { ...ADDRESS, region: "US-NY" } });
+const place = async (cartId: string, key: string) => {
+  const response = await h.call("POST", "/api/checkout", body(cartId), { "Idempotency-Key": key });
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { orderId: string }).orderId;
+};
+
+describe("GET /api/orders/:orderId", () => {
+  it("shows status, pricing, lines and the timeline in time order", async () => {
+    const orderId = await place(await h.cartWith({ "HOODIE-GRY-M": 1 }), "view-1");
+    const [placed] = await h.sql<{ at: Date }[]>`SELECT at FROM order_timeline WHERE order_id = ${orderId}`;
+    const later = new Date(placed!.at.getTime() + 1_000);
+    await h.sql`INSERT INTO order_timeline (order_id, event_id, type, source, at, detail)
+                VALUES (${orderId}, 'evt-reserved', 'InventoryReserved', 'inventory', ${later}, ${h.sql.json({ reservationId: "r-1" })})`;
+
+    const response = await h.call("GET", `/api/orders/${orderId}`);
+    expect(response.status).toBe(200);
+    const view = OrderView.parse(await response.json());
+    // 5500, 650 g domestic → 899, NY 4 % = 220
+    expect(view).toMatchObject({
+      orderId,
+      status: "PENDING",
+      cancelReason: null,
+      pricing: { currency: "USD", subtotal: 5_500, discount: 0, tax: 220, shipping: 899, total: 6_619 },
+      lines: [{ sku: "HOODIE-GRY-M", name: "Zip Hoodie, Heather Grey, M", qty: 1, unitPrice: 5_500, lineTotal: 5_500 }],
+    });
+    expect(view.timeline).toEqual([
+      { type: "OrderPlaced", at: placed!.at.toISOString(), source: "orders", detail: { total: { amount: 6_619, currency: "USD" } } },
+      { type: "InventoryReserved", at: later.toISOString(), source: "inventory", detail: { reservationId: "r-1" } },
+    ]);
+  });
+
+  it("answers an absolute Location when a public URL is configured", async () => {
+    const app = createOrdersApp({ ...h.deps, publicUrl: "https://shop.example/" });
+    const response = await app.request("/api/checkout", {
+      method: "POST",
+      headers: { ...h.auth, "content-type": "application/json", "Idempotency-Key": "public-url-1" },
+      body: JSON.stringify(body(await h.cartWith({ "CAP-NAVY": 1 }))),
+    });
+    expect(response.status).toBe(202);
+    const { orderId, statusUrl } = (await response.json()) as { orderId: string; statusUrl: string };
+    expect(statusUrl).toBe(`/api/orders/${orderId}`);
+    expect(response.headers.get("location")).toBe(`https://shop.example/api/orders/${orderId}`);
+  });
+
+  it("404s an unknown order and 400s a malformed id, naming orderId", async () => {
+    const unknown = await h.call("GET", "/api/orders/00000000-0000-4000-8000-000000000000");
+    expect(unknown.status).toBe(404);
+    expect(await problemOf(unknown)).toMatchObject({ code: "order_not_found", errors: [{ field: "orderId" }] });
+    const malformed = await h.call("GET", "/api/orders/12345");
+    expect(malformed.status).toBe(400);
+    expect(fieldsOf(await problemOf(malformed))).toEqual(["orderId"]);
+  });
+});
+
+describe("the orders.idempotency_key column, the last line of defence", () => {
+  it("keeps two instances whose idempotency records disagree to one order", async () => {
+    // a second instance with its own (empty) bucket: the KV claim cannot protect, PostgreSQL must
+    const otherKv = await new Kvm(h.nc).create("idempotency_other", { history: 1 });
+    const other = createOrdersApp({ ...h.deps, idempotency: otherKv });
+    const cartId = await h.cartWith({ "TSHIRT-BLK-L": 2 });
+    const request = (app: typeof other) =>
+      app.request("/api/checkout", { method: "POST", headers: { ...h.auth, "content-type": "application/json", "Idempotency-Key": "two-instances" }, body: JSON.stringify(body(cartId)) });
+
+    const responses = await Promise.all([request(h.app), request(other), request(h.app), request(other)]);
+    const answers = await Promise.all(responses.map(async (r) => ({ status: r.status, body: (await r.json()) as { orderId?: string } })));
+    const accepted = answers.filter((a) => a.status === 202);
+    expect(accepted.length, JSON.stringify(answers)).toBeGreaterThanOrEqual(2);
+    expect(new Set(accepted.map((a) => a.body.orderId)).size).toBe(1);
+    expect(answers.every((a) => a.status === 202 || a.status === 409)).toBe(true);
+    expect((await h.sql`SELECT id FROM orders WHERE idempotency_key = 'two-instances'`).length).toBe(1);
+  });
+
+  it("answers a concurrent insert of the same key with the order that won", async () => {
+    const order = (id: string): NewOrder => ({
+      id,
+      userId: h.user,
+      cartId: "5d0f6f7e-2a8b-4c3d-9e1f-0a1b2c3d4e5f",
+      email: "x@example.com",
+      lines: [{ sku: "MUG-LOGO", name: "Mug", qty: 1, unitPrice: 1_400, lineTotal: 1_400 }],
+      pricing: { currency: "USD", subtotal: 1_400, discount: 0, tax: 0, shipping: 499, total: 1_899 },
+      shippingAddress: ADDRESS,
+      paymentMethod: "pm_card_visa",
+      idempotencyKey: "race-1",
+      requestHash: "h1",
+      at: new Date(),
+    });
+    const a = "11111111-1111-4111-8111-111111111111";
+    const b = "22222222-2222-4222-8222-222222222222";
+    const outcomes = await Promise.all([a, b].map((id) => h.sql.begin(async (tx) => {
+      const outcome = await insertPendingOrder(tx, order(id));
+      await new Promise((resolve) => setTimeout(resolve, 50)); // hold the row lock while the other inserts
+      return outcome;
+    })));
+    const inserted = outcomes.filter((o) => o.inserted);
+    expect(inserted).toHaveLength(1);
+    const loser = outcomes.find((o) => !o.inserted);
+    const [winner] = await h.sql`SELECT id FROM orders WHERE idempotency_key = 'race-1'`;
+    expect(loser).toEqual({ inserted: false, existing: { id: winner!.id, status: "PENDING", requestHash: "h1", pricing: order(a).pricing } });
+  });
+});

@@ -1,0 +1,103 @@
+import { randomUUID } from "node:crypto";
+import { OrderPlaced, type CheckoutRequest, type OrderStatus, type PriceSnapshot } from "@checkout/contracts";
+import type { Sql } from "@checkout/db";
+import { writeOutbox } from "@checkout/messaging";
+import { insertPendingOrder, insertTimelineEntry, selectOrderByIdempotencyKey, type PlacedOrder } from "../db/queries/orders.ts";
+import type { PricedOrder } from "../domain/price-order.ts";
+import type { CartPricing } from "./cart-pricing.ts";
+import { CartAlreadyOrdered, CartNotFound, EmptyCart, IdempotencyKeyReused } from "./errors.ts";
+import type { StoredResponse } from "./idempotency.ts";
+
+export interface PlaceOrderInput {
+  /** the user placing the order (the token's sub): the cart must be theirs, the key is theirs */
+  userId: string;
+  request: CheckoutRequest;
+  idempotencyKey: string;
+  requestHash: string;
+  traceparent: string;
+}
+
+export type PlaceOrder = (input: PlaceOrderInput) => Promise<StoredResponse & { replayed: boolean }>;
+
+/**
+ * Prices the cart into an immutable snapshot and, in one transaction, writes the PENDING order, its
+ * OrderPlaced event (outbox) and the first timeline entry. An order already placed with the same
+ * Idempotency-Key (found before pricing, or by the UNIQUE column on insert) is answered instead of
+ * placing a second one; with another request body it is a 422.
+ */
+export function createPlaceOrder({ sql, pricing, now, publicUrl }: { sql: Sql; pricing: CartPricing; now: () => Date; publicUrl?: string | undefined }): PlaceOrder {
+  const accepted = (orderId: string, status: OrderStatus, snapshot: PriceSnapshot, replayed: boolean) => {
+    const statusUrl = `/api/orders/${orderId}`;
+    return {
+      status: 202,
+      body: { orderId, status, total: { amount: snapshot.total, currency: snapshot.currency }, statusUrl },
+      headers: { "Content-Type": "application/json", Location: `${publicUrl?.replace(/\/+$/, "") ?? ""}${statusUrl}` },
+      replayed,
+    };
+  };
+  const answerWith = (existing: PlacedOrder, requestHash: string) => {
+    if (existing.requestHash !== requestHash) throw new IdempotencyKeyReused();
+    return accepted(existing.id, existing.status, existing.pricing, true);
+  };
+
+  return async function placeOrder({ userId, request, idempotencyKey, requestHash, traceparent }) {
+    const existing = await selectOrderByIdempotencyKey(sql, userId, idempotencyKey);
+    if (existing) return answerWith(existing, requestHash);
+
+    let priced: PricedOrder;
+    try {
+      priced = await pricing.price(request.cartId, userId, request);
+    } catch (error) {
+      // another instance may have placed this very order and deleted the cart meanwhile
+      const placed = error instanceof CartNotFound || error instanceof EmptyCart ? await selectOrderByIdempotencyKey(sql, userId, idempotencyKey) : undefined;
+      if (placed) return answerWith(placed, requestHash);
+      throw error;
+    }
+    const { lines, pricing: snapshot } = priced;
+    const orderId = randomUUID();
+    const at = now();
+    const event = OrderPlaced.create(
+      orderId,
+      {
+        orderId,
+        customer: { userId, email: request.email },
+        lines,
+        pricing: snapshot,
+        paymentMethod: request.paymentMethod,
+        shippingAddress: request.address,
+        placedAt: at.toISOString(),
+      },
+      { time: at },
+    );
+
+    const outcome = await sql.begin(async (tx) => {
+      const insert = await insertPendingOrder(tx, {
+        id: orderId,
+        userId,
+        cartId: request.cartId,
+        email: request.email,
+        lines,
+        pricing: snapshot,
+        shippingAddress: request.address,
+        paymentMethod: request.paymentMethod,
+        idempotencyKey,
+        requestHash,
+        at,
+      });
+      if (!insert.inserted) return insert;
+      await writeOutbox(tx, [event], { traceparent });
+      await insertTimelineEntry(tx, {
+        orderId,
+        eventId: event.id,
+        type: "OrderPlaced",
+        source: "orders",
+        at,
+        detail: { total: { amount: snapshot.total, currency: snapshot.currency } },
+      });
+      return undefined;
+    });
+    if (!outcome) return accepted(orderId, "PENDING", snapshot, false);
+    if ("cartOrdered" in outcome) throw new CartAlreadyOrdered(request.cartId);
+    return answerWith(outcome.existing, requestHash);
+  };
+}

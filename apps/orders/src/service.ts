@@ -1,0 +1,52 @@
+import { Redis } from "ioredis";
+import { Buckets } from "@checkout/contracts";
+import { MESSAGING_MIGRATIONS, runService, type AnyEvent, type RunningService } from "@checkout/messaging";
+import type { Logger } from "@checkout/log";
+import type { OrdersConfig } from "./config.ts";
+import { orderHandlers } from "./handlers/index.ts";
+import { createOrdersApp } from "./http/app.ts";
+import { seedCatalog } from "./seed/catalog.ts";
+
+export const ORDERS_MIGRATIONS = new URL("./db/migrations", import.meta.url).pathname;
+
+export async function startOrders(config: OrdersConfig, options: { log?: Logger; beforeAck?: (event: AnyEvent) => boolean; ackWaitMs?: number } = {}): Promise<RunningService> {
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  try {
+    const service = await runService({
+      name: "orders",
+      config,
+      migrations: [MESSAGING_MIGRATIONS, ORDERS_MIGRATIONS],
+      ...(config.SEED_CATALOG ? { seed: seedCatalog } : {}),
+      buckets: [{ name: Buckets.idempotency, ttlMs: config.IDEMPOTENCY_TTL_MS }],
+      handlers: orderHandlers,
+      app: ({ sql, log, metrics, messaging, readiness }) =>
+        createOrdersApp({
+          sql,
+          redis,
+          redisPrefix: config.REDIS_PREFIX,
+          idempotency: messaging.buckets[Buckets.idempotency]!,
+          log,
+          metrics,
+          readiness: { ...readiness, redis: async () => void (await redis.ping()) },
+          now: () => new Date(),
+          inventoryUrl: config.INVENTORY_URL,
+          cartTtlSeconds: config.CART_TTL_SECONDS,
+          publicUrl: config.PUBLIC_URL,
+          authSecret: config.AUTH_JWT_SECRET,
+          rateLimits: { perUserPerMinute: config.RATE_LIMIT_PER_USER_PER_MINUTE, perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE },
+          trustProxy: config.TRUST_PROXY,
+        }),
+      ...options,
+    });
+    return {
+      ...service,
+      async stop() {
+        await service.stop();
+        redis.disconnect();
+      },
+    };
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+}

@@ -1,0 +1,30 @@
+import { OrderCancelled } from "@checkout/contracts";
+import { defineHandler } from "@checkout/messaging";
+import { lockPayment, noteCancellation, settle, startStep } from "../db/payments.ts";
+
+/**
+ * Gives the money back: an authorization is voided, a capture refunded. A step in flight finishes
+ * first and the worker then undoes it (cancel_requested); an order not yet authorized never will be.
+ */
+export const onOrderCancelled = defineHandler({
+  subscribe: OrderCancelled,
+  async handle(event, { sql, log }) {
+    const { orderId, reason } = event.data;
+    await lockPayment(sql, orderId);
+    const payment = await noteCancellation(sql, orderId, reason);
+    switch (payment.status) {
+      case "waiting":
+        await settle(sql, orderId, { status: "cancelled" });
+        break;
+      case "authorized":
+        await startStep(sql, orderId, "voiding");
+        break;
+      case "captured":
+        await startStep(sql, orderId, "refunding");
+        break;
+      default:
+        log.info({ status: payment.status }, "cancellation noted; nothing to start now");
+    }
+    return [];
+  },
+});

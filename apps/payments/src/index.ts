@@ -1,0 +1,2 @@
+export { startPayments, PAYMENTS_MIGRATIONS } from "./service.ts";
+export { PaymentsConfig } from "./config.ts";

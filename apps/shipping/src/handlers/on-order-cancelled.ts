@@ -1,0 +1,29 @@
+import { OrderCancelled, ShipmentCancelled } from "@checkout/contracts";
+import { defineHandler } from "@checkout/messaging";
+import type { Carrier } from "../carrier/carrier.ts";
+import { findShipment, insertTombstone, lockOrder, markCancelled } from "../db/shipments.ts";
+
+/**
+ * A cancelled order's label is voided with the carrier. An order shipping has not seen yet gets a
+ * `cancelled` tombstone, so that its OrderConfirmed, if it arrives later, ships nothing (events from
+ * different streams arrive in any order). A refused or already cancelled shipment has nothing to undo.
+ */
+export const onOrderCancelled = ({ carrier }: { carrier: Carrier }) =>
+  defineHandler({
+    subscribe: OrderCancelled,
+    async handle(event, { sql, log }) {
+      const { orderId } = event.data;
+      await lockOrder(sql, orderId);
+      const shipment = await findShipment(sql, orderId);
+      if (!shipment) {
+        await insertTombstone(sql, orderId);
+        log.info("cancellation before confirmation: tombstone recorded");
+        return [];
+      }
+      if (shipment.status !== "created" || !shipment.shipmentId) return [];
+      // external call inside the transaction: see on-order-confirmed.ts; cancelShipment is idempotent
+      await carrier.cancelShipment(shipment.shipmentId);
+      await markCancelled(sql, orderId);
+      return [ShipmentCancelled.create(orderId, { orderId, shipmentId: shipment.shipmentId }, { causedBy: event })];
+    },
+  });

@@ -1,0 +1,12 @@
+export { createStripeSim } from "./app.ts";
+export type { StripeSim, StripeSimOptions } from "./app.ts";
+export { startStripeSim } from "./server.ts";
+export type { RunningStripeSim, StartStripeSimOptions } from "./server.ts";
+export { StripeError } from "./errors.ts";
+export type { StripeErrorType } from "./errors.ts";
+export { SimConfigError, defaultSimConfig } from "./sim-config.ts";
+export type { SimConfig } from "./sim-config.ts";
+export { testCards } from "./test-cards.ts";
+export type { TestCard, CardDecline } from "./test-cards.ts";
+export type { Charge, PaymentIntent, PaymentIntentStatus, Refund, StripeList } from "./objects.ts";
+export type { FaultKind } from "./faults.ts";

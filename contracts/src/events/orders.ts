@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { defineEvent } from "../define-event.ts";
+import { Address, Currency, MinorUnits, Money, OrderId, Sku } from "../money.ts";
+
+export const OrderLine = z.object({
+  sku: Sku,
+  name: z.string(),
+  qty: z.number().int().min(1),
+  unitPrice: MinorUnits,
+  lineTotal: MinorUnits,
+});
+
+export const PriceSnapshot = z.object({
+  currency: Currency,
+  subtotal: MinorUnits,
+  discount: MinorUnits,
+  tax: MinorUnits,
+  shipping: MinorUnits,
+  total: MinorUnits,
+  promoCode: z.string().optional(),
+});
+export type PriceSnapshot = z.infer<typeof PriceSnapshot>;
+
+export const Customer = z.object({ userId: z.string().optional(), email: z.email() });
+
+export const CancelReason = z.enum([
+  "out_of_stock",
+  "unknown_sku",
+  "payment_declined",
+  "payment_failed",
+  "reservation_expired",
+  "shipping_failed",
+  "customer_request",
+]);
+export type CancelReason = z.infer<typeof CancelReason>;
+
+export const OrderPlaced = defineEvent({
+  name: "OrderPlaced",
+  stream: "ORDERS",
+  token: "placed",
+  schema: z.object({
+    orderId: OrderId,
+    customer: Customer,
+    lines: z.array(OrderLine).min(1),
+    pricing: PriceSnapshot,
+    paymentMethod: z.string().min(1),
+    shippingAddress: Address,
+    placedAt: z.iso.datetime({ offset: true }),
+  }),
+});
+
+export const OrderConfirmed = defineEvent({
+  name: "OrderConfirmed",
+  stream: "ORDERS",
+  token: "confirmed",
+  schema: z.object({
+    orderId: OrderId,
+    customer: Customer,
+    lines: z.array(z.object({ sku: Sku, qty: z.number().int().min(1) })).min(1),
+    total: Money,
+    shippingAddress: Address,
+    /** what a later compensation needs, so undo never has to look elsewhere */
+    paymentIntentId: z.string().min(1),
+    reservationId: z.string().optional(),
+  }),
+});
+
+export const OrderCancelled = defineEvent({
+  name: "OrderCancelled",
+  stream: "ORDERS",
+  token: "cancelled",
+  schema: z.object({
+    orderId: OrderId,
+    reason: CancelReason,
+    detail: z.string().optional(),
+    customer: Customer,
+    paymentIntentId: z.string().optional(),
+    reservationId: z.string().optional(),
+  }),
+});
+
+export const OrderCompleted = defineEvent({
+  name: "OrderCompleted",
+  stream: "ORDERS",
+  token: "completed",
+  schema: z.object({ orderId: OrderId, total: Money, paymentIntentId: z.string().min(1) }),
+});

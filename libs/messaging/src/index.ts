@@ -1,0 +1,14 @@
+export * from "./nats.ts";
+export * from "./topology.ts";
+export * from "./handler.ts";
+export * from "./outbox.ts";
+export * from "./relay.ts";
+export * from "./router.ts";
+export * from "./process-message.ts";
+export * from "./dead-letter.ts";
+export * from "./backoff.ts";
+export * from "./trace.ts";
+export const MESSAGING_MIGRATIONS = new URL("../migrations", import.meta.url).pathname;
+export * from "./runtime.ts";
+export * from "./service.ts";
+export * from "./dlq/index.ts";

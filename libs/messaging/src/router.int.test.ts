@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import { InventoryReserved, OrderPlaced } from "@checkout/contracts";
+import { connect as connectDb, migrate, type Sql } from "@checkout/db";
+import { createLogger } from "@checkout/log";
+import { createMetrics } from "@checkout/http";
+import { createTestDatabase, orderPlaced, startNatsServer, waitFor, type NatsServer, type TestDatabase } from "@checkout/testing";
+import { defineHandler, DLQ_HEADERS, MESSAGING_MIGRATIONS, startMessaging, type AnyEvent, type Messaging } from "./index.ts";
+
+// A stand-in service: on OrderPlaced it records an effect and emits InventoryReserved, unless the
+// order id is listed in `failing` (then it throws).
+const failing = new Set<string>();
+const onOrderPlaced = defineHandler({
+  subscribe: OrderPlaced,
+  async handle(event, { sql }) {
+    if (failing.has(event.data.orderId)) throw new Error("simulated handler failure");
+    await sql`INSERT INTO effects (order_id) VALUES (${event.data.orderId})`;
+    return [
+      InventoryReserved.create(event.data.orderId, {
+        orderId: event.data.orderId,
+        reservationId: `res-${event.data.orderId}`,
+        lines: event.data.lines.map(({ sku, qty }) => ({ sku, qty })),
+        expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      }, { causedBy: event }),
+    ];
+  },
+});
+
+let nats: NatsServer;
+let db: TestDatabase;
+let sql: Sql;
+let nc: NatsConnection;
+let jsm: JetStreamManager;
+const running: Messaging[] = [];
+const log = createLogger({ service: "test", level: "silent" });
+
+async function startService(options: { beforeAck?: (event: AnyEvent) => boolean; ackWaitMs?: number } = {}) {
+  const messaging = await startMessaging({ service: "test", natsUrl: nats.url, sql, log, metrics: createMetrics("test"), handlers: [onOrderPlaced], maxDeliveries: 3, ...options });
+  running.push(messaging);
+  return messaging;
+}
+
+const publish = (event: AnyEvent, msgID = event.id) => jetstream(nc).publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID });
+const effects = async (orderId: string) => Number((await sql`SELECT count(*) AS n FROM effects WHERE order_id = ${orderId}`)[0]!.n);
+const reservedCount = async (orderId: string) => {
+  const info = await jsm.streams.info("INVENTORY", { subjects_filter: InventoryReserved.subject(orderId) }).catch(() => undefined);
+  return info?.state.subjects?.[InventoryReserved.subject(orderId)] ?? 0;
+};
+
+beforeAll(async () => {
+  nats = await startNatsServer();
+  db = await createTestDatabase("messaging");
+  sql = connectDb(db.url);
+  await migrate(sql, [MESSAGING_MIGRATIONS]);
+  await sql`CREATE TABLE effects (id serial PRIMARY KEY, order_id uuid NOT NULL)`;
+  nc = await connect({ servers: nats.url });
+  await startService();
+  jsm = await jetstreamManager(nc);
+});
+
+afterAll(async () => {
+  for (const messaging of running) await messaging.stop();
+  await nc?.close();
+  await sql?.end();
+  await db?.drop();
+  await nats?.stop();
+});
+
+beforeEach(() => failing.clear());
+
+describe("router", () => {
+  it("commits the effect with the emitted event and publishes it with Nats-Msg-Id = event id", async () => {
+    const event = orderPlaced();
+    await publish(event);
+    await waitFor(async () => (await reservedCount(event.subject)) === 1, { what: "InventoryReserved" });
+    expect(await effects(event.subject)).toBe(1);
+    const stored = await jsm.streams.getMessage("INVENTORY", { last_by_subj: InventoryReserved.subject(event.subject) });
+    const emitted = InventoryReserved.parse(stored!.json());
+    expect(stored!.header.get("Nats-Msg-Id")).toBe(emitted.id);
+    expect(emitted.causationid).toBe(event.id);
+    expect(stored!.header.get("traceparent")).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
+  it("gives one effect when the same event is delivered twice", async () => {
+    const event = orderPlaced();
+    await publish(event, `${event.id}-a`);
+    await publish(event, `${event.id}-b`); // a second copy the stream does not deduplicate
+    await waitFor(async () => (await reservedCount(event.subject)) === 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await effects(event.subject)).toBe(1);
+    expect(await reservedCount(event.subject)).toBe(1);
+  });
+
+  it("dead-letters a schema-invalid message with its reason and still processes the next one", async () => {
+    const js = jetstream(nc);
+    const bad = { ...orderPlaced(), data: { orderId: "not-a-uuid" } };
+    const badAck = await js.publish(OrderPlaced.subject(bad.subject), JSON.stringify(bad));
+    const garbage = await js.publish(OrderPlaced.subject(bad.subject), "{not json");
+    const good = orderPlaced();
+    await publish(good);
+    await waitFor(async () => (await reservedCount(good.subject)) === 1, { what: "the message behind the poison" });
+    const dead = await waitFor(async () => {
+      const info = await jsm.streams.info("DLQ");
+      return info.state.messages >= 2 ? info : undefined;
+    });
+    expect(dead.state.messages).toBeGreaterThanOrEqual(2);
+    const first = await jsm.streams.getMessage("DLQ", { last_by_subj: "dlq.ORDERS.test-orders" });
+    const sequences = [];
+    for (let seq = dead.state.first_seq; seq <= dead.state.last_seq; seq++) {
+      const m = await jsm.streams.getMessage("DLQ", { seq });
+      sequences.push(Number(m!.header.get(DLQ_HEADERS.sequence)));
+      expect(m!.header.get(DLQ_HEADERS.consumer)).toBe("test-orders");
+      expect(m!.header.get(DLQ_HEADERS.subject)).toBe(OrderPlaced.subject(bad.subject));
+      expect(m!.header.get(DLQ_HEADERS.reason)).toMatch(/invalid event/);
+    }
+    expect(sequences).toEqual(expect.arrayContaining([badAck.seq, garbage.seq]));
+    expect(first!.subject).toBe("dlq.ORDERS.test-orders");
+  });
+
+  it("retries a failing handler with backoff, then dead-letters it without blocking others", async () => {
+    const stuck = orderPlaced();
+    failing.add(stuck.subject);
+    await publish(stuck);
+    const next = orderPlaced();
+    await publish(next);
+    await waitFor(async () => (await reservedCount(next.subject)) === 1, { what: "the message behind the failing one" });
+    const dead = await waitFor(
+      async () => {
+        const info = await jsm.streams.info("DLQ", { subjects_filter: "dlq.>" });
+        for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+          const m = await jsm.streams.getMessage("DLQ", { seq }).catch(() => undefined);
+          if (m?.header.get(DLQ_HEADERS.subject) === OrderPlaced.subject(stuck.subject)) return m;
+        }
+      },
+      { timeoutMs: 20_000, what: "the dead letter" },
+    );
+    expect(dead.header.get(DLQ_HEADERS.reason)).toMatch(/failed 3 times, last: simulated handler failure/);
+    expect(dead.header.get(DLQ_HEADERS.deliveries)).toBe("3");
+    expect(await effects(stuck.subject)).toBe(0);
+  });
+
+  it("a process that dies after the commit and before the ack: the redelivery changes nothing", async () => {
+    // a second instance of the service that "dies" on its first message: commit done, no ack
+    for (const messaging of running.splice(0)) await messaging.stop();
+    let died = false;
+    const doomed = await startService({ ackWaitMs: 1_000, beforeAck: () => (died ? true : !(died = true)) });
+    const event = orderPlaced();
+    await publish(event);
+    await waitFor(() => died, { what: "the simulated crash" });
+    await doomed.stop(); // gone without acking
+    running.splice(running.indexOf(doomed), 1);
+    const consumer = await jsm.consumers.info("ORDERS", "test-orders");
+    expect(consumer.num_ack_pending + consumer.num_pending).toBeGreaterThan(0);
+
+    await startService({ ackWaitMs: 1_000 });
+    await waitFor(async () => {
+      const info = await jsm.consumers.info("ORDERS", "test-orders");
+      return info.num_ack_pending === 0 && info.num_pending === 0;
+    }, { what: "the redelivery to be acked" });
+    expect(await effects(event.subject)).toBe(1);
+    expect(await reservedCount(event.subject)).toBe(1);
+  });
+});
+
+describe("outbox relay", () => {
+  it("publishes every row once with several relays running", async () => {
+    const others = [await startService(), await startService()];
+    const before = (await jsm.streams.info("ORDERS")).state.messages;
+    const events = Array.from({ length: 300 }, () => orderPlaced());
+    const rows = events.map((e) => ({ event_id: e.id, subject: OrderPlaced.subject(e.subject), payload: JSON.stringify(e) }));
+    await sql`INSERT INTO outbox ${sql(rows)}`;
+    await sql`SELECT pg_notify('checkout_outbox', '')`;
+    await waitFor(async () => Number((await sql`SELECT count(*) AS n FROM outbox`)[0]!.n) === 0, { what: "an empty outbox" });
+    await waitFor(async () => {
+      let n = 0;
+      for (const e of events) if ((await effects(e.subject)) === 1) n++;
+      return n === events.length;
+    }, { what: "every event consumed once", timeoutMs: 20_000 });
+    expect(others.length).toBe(2);
+    expect((await jsm.streams.info("ORDERS")).state.messages - before).toBe(events.length);
+  });
+
+  it("keeps rows while NATS is down and publishes them when it is back", async () => {
+    await nats.kill();
+    const event = orderPlaced();
+    await sql`INSERT INTO outbox (event_id, subject, payload) VALUES (${event.id}, ${OrderPlaced.subject(event.subject)}, ${JSON.stringify(event)})`;
+    await sql`SELECT pg_notify('checkout_outbox', '')`;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(Number((await sql`SELECT count(*) AS n FROM outbox`)[0]!.n)).toBe(1);
+    await nats.restart();
+    await waitFor(async () => (await effects(event.subject)) === 1, { what: "publication after the outage", timeoutMs: 20_000 });
+    expect(Number((await sql`SELECT count(*) AS n FROM outbox`)[0]!.n)).toBe(0);
+  });
+});
+

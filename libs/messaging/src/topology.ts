@@ -1,0 +1,78 @@
+import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager } from "@nats-io/jetstream";
+import { Kvm, type KV } from "@nats-io/kv";
+import { nanos, type NatsConnection } from "@nats-io/transport-node";
+import { DeadLetters, Streams } from "@checkout/contracts";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface StreamSpec {
+  name: string;
+  subjects: string[];
+  maxAgeMs: number;
+}
+
+/** The streams of ARCHITECTURE §4, the same definitions as deploy/nats/streams/*.json. */
+export const STREAM_SPECS: StreamSpec[] = [
+  ...Object.values(Streams).map((s) => ({ name: s.name, subjects: [`${s.prefix}.>`], maxAgeMs: 7 * DAY_MS })),
+  { name: DeadLetters.name, subjects: [`${DeadLetters.prefix}.>`], maxAgeMs: 30 * DAY_MS },
+];
+
+export async function ensureStreams(jsm: JetStreamManager, specs: StreamSpec[] = STREAM_SPECS): Promise<void> {
+  for (const spec of specs) {
+    const config = {
+      name: spec.name,
+      subjects: spec.subjects,
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      max_age: nanos(spec.maxAgeMs),
+      duplicate_window: nanos(2 * 60 * 1000),
+      num_replicas: 1,
+    };
+    const existing = await jsm.streams.info(spec.name).catch(() => undefined);
+    if (!existing) {
+      await jsm.streams.add(config).catch(async (error) => {
+        if (!(await jsm.streams.info(spec.name).catch(() => undefined))) throw error; // not a creation race
+      });
+    } else if (JSON.stringify(existing.config.subjects) !== JSON.stringify(spec.subjects)) {
+      await jsm.streams.update(spec.name, { ...existing.config, subjects: spec.subjects });
+    }
+  }
+}
+
+export interface ConsumerSpec {
+  stream: string;
+  durable: string;
+  filterSubject: string;
+  ackWaitMs?: number;
+  maxAckPending?: number;
+}
+
+export async function ensureConsumer(jsm: JetStreamManager, { stream, durable, filterSubject, ackWaitMs = 30_000, maxAckPending = 2_000 }: ConsumerSpec): Promise<void> {
+  const config = {
+    durable_name: durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    filter_subject: filterSubject,
+    ack_wait: nanos(ackWaitMs),
+    max_deliver: -1, // the router dead-letters after MAX_DELIVERIES, with the reason
+    max_ack_pending: maxAckPending,
+  };
+  const existing = await jsm.consumers.info(stream, durable).catch(() => undefined);
+  if (!existing) {
+    await jsm.consumers.add(stream, config).catch(async (error) => {
+      if (!(await jsm.consumers.info(stream, durable).catch(() => undefined))) throw error;
+    });
+  } else if (existing.config.ack_wait !== config.ack_wait || existing.config.max_ack_pending !== config.max_ack_pending) {
+    await jsm.consumers.update(stream, durable, { ack_wait: config.ack_wait, max_ack_pending: config.max_ack_pending });
+  }
+}
+
+export interface BucketSpec {
+  name: string;
+  ttlMs: number;
+}
+
+export async function ensureBucket(nc: NatsConnection, { name, ttlMs }: BucketSpec): Promise<KV> {
+  return new Kvm(nc).create(name, { history: 1, ttl: ttlMs, storage: StorageType.File });
+}

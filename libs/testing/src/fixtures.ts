@@ -1,0 +1,24 @@
+import { randomUUID } from "node:crypto";
+import { OrderPlaced } from "@checkout/contracts";
+
+type Line = { sku: string; qty: number; unitPrice?: number };
+
+/** A valid OrderPlaced event for the given lines, as the orders service would write it. */
+export function orderPlaced({
+  orderId = randomUUID(),
+  lines = [{ sku: "MUG-LOGO", qty: 1 }],
+  paymentMethod = "pm_card_visa",
+  email = "shopper@example.com",
+}: { orderId?: string; lines?: Line[]; paymentMethod?: string; email?: string } = {}) {
+  const priced = lines.map(({ sku, qty, unitPrice = 1_000 }) => ({ sku, name: sku, qty, unitPrice, lineTotal: unitPrice * qty }));
+  const subtotal = priced.reduce((sum, line) => sum + line.lineTotal, 0);
+  return OrderPlaced.create(orderId, {
+    orderId,
+    customer: { email },
+    lines: priced,
+    pricing: { currency: "USD", subtotal, discount: 0, tax: 0, shipping: 0, total: subtotal },
+    paymentMethod,
+    shippingAddress: { name: "Ada Lovelace", line1: "1 Main St", city: "Springfield", postalCode: "12345", region: "US-OR", country: "US" },
+    placedAt: new Date().toISOString(),
+  });
+}

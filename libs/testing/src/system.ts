@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { freePort } from "./free-port.ts";
+import { createTestDatabase, redisPrefix, REDIS_URL, type TestDatabase } from "./databases.ts";
+import { natsTestCredentials, startNatsServer, type NatsServer } from "./nats-server.ts";
+import { waitFor } from "./wait.ts";
+import { TEST_JWT_SECRET } from "./auth.ts";
+import { environment } from "@checkout/config";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+export type ServiceName = "orders" | "inventory" | "payments" | "shipping" | "notifications" | "stripe-sim";
+
+export const ALL_SERVICES: ServiceName[] = ["stripe-sim", "inventory", "payments", "shipping", "notifications", "orders"];
+
+export interface RunningProcess {
+  name: ServiceName;
+  url: string;
+  port: number;
+  env: Record<string, string>;
+  /** SIGKILL: a crash, no drain */
+  kill(): Promise<void>;
+  /** SIGTERM: the graceful drain */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  output(): string;
+}
+
+export interface TestSystem {
+  nats: NatsServer;
+  databases: Record<string, TestDatabase>;
+  services: Record<ServiceName, RunningProcess>;
+  url(name: ServiceName): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole system as separate processes, each started from its own main.ts, on a private nats-server,
+ * fresh databases and a private Redis prefix: what the e2e tests drive over HTTP and NATS.
+ */
+export async function startSystem({ env = {}, services = ALL_SERVICES, label = "e2e", pgAdminUrl }: { env?: Partial<Record<ServiceName, Record<string, string>>>; services?: ServiceName[]; label?: string; pgAdminUrl?: string } = {}): Promise<TestSystem> {
+  const nats = await startNatsServer({ secured: true }); // each service connects as its own NATS user
+  const databases: Record<string, TestDatabase> = {};
+  for (const name of ["orders", "inventory", "payments", "shipping", "notifications"]) databases[name] = await createTestDatabase(`${label}_${name}`, pgAdminUrl);
+  const ports = Object.fromEntries(await Promise.all(services.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>;
+  const url = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
+  const common = { NATS_URL: nats.url, LOG_LEVEL: "warn", NODE_ENV: "test", HOST: "127.0.0.1", ACK_WAIT_MS: "3000", DATABASE_POOL_MAX: "4", AUTH_JWT_SECRET: TEST_JWT_SECRET };
+  // many requests from one test shopper and one address: limits far above what a test sends
+  const rateLimits = { RATE_LIMIT_PER_USER_PER_MINUTE: "1000000", RATE_LIMIT_PER_IP_PER_MINUTE: "1000000" };
+  const envOf: Record<ServiceName, Record<string, string>> = {
+    "stripe-sim": { STRIPE_SIM_PORT: String(ports["stripe-sim"]) },
+    inventory: { ...common, PORT: String(ports.inventory), DATABASE_URL: databases.inventory!.url },
+    payments: { ...common, PORT: String(ports.payments), DATABASE_URL: databases.payments!.url, STRIPE_API_URL: url("stripe-sim") },
+    shipping: { ...common, PORT: String(ports.shipping), DATABASE_URL: databases.shipping!.url },
+    notifications: { ...common, PORT: String(ports.notifications), DATABASE_URL: databases.notifications!.url },
+    orders: { ...common, PORT: String(ports.orders), DATABASE_URL: databases.orders!.url, REDIS_URL, REDIS_PREFIX: redisPrefix(label), INVENTORY_URL: url("inventory"), SEED_CATALOG: "true", ...rateLimits },
+  };
+
+  const running = {} as Record<ServiceName, RunningProcess>;
+  for (const name of services) {
+    running[name] = spawnService(name, url(name), ports[name], { ...envOf[name], ...(name === "stripe-sim" ? {} : natsTestCredentials(name)), ...(env[name] ?? {}) });
+    await running[name].start();
+  }
+
+  return {
+    nats,
+    databases,
+    services: running,
+    url,
+    async stop() {
+      for (const name of [...services].reverse()) await running[name].stop();
+      const violations = nats.violations();
+      for (const db of Object.values(databases)) await db.drop();
+      await nats.stop();
+      if (violations.length) throw new Error(`nats-server refused what a service or the test did (see deploy/nats/permissions.conf):\n${violations.join("\n")}`);
+    },
+  };
+}
+
+export function spawnService(name: ServiceName, url: string, port: number, env: Record<string, string>): RunningProcess {
+  let child: ChildProcess | undefined;
+  let output = "";
+  const exited = () => !child || child.exitCode !== null || child.signalCode !== null;
+  const halt = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (exited()) return resolve();
+      child!.once("exit", () => resolve());
+      child!.kill(signal);
+    });
+  return {
+    name,
+    url,
+    port,
+    env,
+    output: () => output,
+    kill: () => halt("SIGKILL"),
+    stop: () => halt("SIGTERM"),
+    async start() {
+      child = spawn(process.execPath, ["--import", "tsx", `apps/${name}/src/main.ts`], {
+        cwd: ROOT,
+        env: { PATH: environment().PATH ?? "", ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      await waitFor(
+        async () => {
+          if (exited()) throw new Error(`${name} exited:\n${output}`);
+          const response = await fetch(`${url}/${name === "stripe-sim" ? "_sim/config" : "readyz"}`).catch(() => undefined);
+          return response?.ok;
+        },
+        { timeoutMs: 30_000, intervalMs: 100, what: `${name} to be ready` },
+      ).catch((error) => {
+        throw new Error(`${(error as Error).message}\n--- ${name} output ---\n${output}`);
+      });
+    },
+  };
+}
