@@ -111,6 +111,22 @@ describe("inventory compensates and commits", () => {
     expect((await t.bus.eventsFor("INVENTORY", placed.subject)).size).toBe(0);
     expect(await stock("TOMB-A")).toMatchObject({ reserved: 0, available: 2 });
   });
+
+  it("orders cancelled at the moment they are placed end with nothing held, whichever is handled first", async () => {
+    await setStock("RACE-A", 100);
+    const orders = Array.from({ length: 40 }, () => orderPlaced({ lines: [{ sku: "RACE-A", qty: 1 }] }));
+    const cancels = orders.map((placed) => event(OrderCancelled, placed.subject, { orderId: placed.subject, reason: "customer_request", customer: { email: "ada@example.com" } }));
+    await Promise.all(orders.flatMap((placed, i) => [t.bus.publish(placed), t.bus.publish(cancels[i]!)]));
+    await settle();
+    for (const placed of orders) {
+      const events = await t.bus.eventsFor("INVENTORY", placed.subject);
+      // either the cancellation came first (a tombstone: nothing reserved) or the hold was given back
+      expect(events.get("InventoryReserved")?.count ?? 0).toBe(events.get("InventoryReleased")?.count ?? 0);
+    }
+    expect(await stock("RACE-A")).toMatchObject({ onHand: 100, reserved: 0, available: 100 });
+    const holds = await new Kvm(t.bus.nc).open("reservations");
+    for (const placed of orders) expect((await holds.get(placed.subject))?.operation ?? "DEL").toBe("DEL");
+  });
 });
 
 describe("inventory admin API", () => {

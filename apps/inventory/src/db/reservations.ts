@@ -17,8 +17,13 @@ export interface Reservation {
 const columns = (sql: Db) =>
   sql`id, order_id AS "orderId", status, lines, expires_at AS "expiresAt", release_reason AS "releaseReason"`;
 
-/** The order's reservation, locked for the rest of the transaction. */
+/**
+ * The order's reservation, locked for the rest of the transaction. The advisory lock on the order id
+ * comes first because there may be no row to lock yet: an OrderPlaced and an OrderCancelled handled side
+ * by side would otherwise both see "nothing here", and one would hold stock under the other's tombstone.
+ */
 export async function lockReservation(sql: Db, orderId: string): Promise<Reservation | undefined> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`inventory:${orderId}`}, 0))`;
   const [row] = await sql<Reservation[]>`SELECT ${columns(sql)} FROM reservations WHERE order_id = ${orderId} FOR UPDATE`;
   return row;
 }
@@ -28,16 +33,20 @@ export async function findReservation(sql: Db, orderId: string): Promise<Reserva
   return row;
 }
 
-/** Records what inventory decided for an order; false when the order already has a row. */
+/**
+ * Records what inventory decided for an order. Call it only under lockReservation, having seen no row: a
+ * row that is there anyway means the lock was skipped, and the transaction is refused rather than leave
+ * stock held under another decision.
+ */
 export async function insertReservation(
   sql: Db,
   { id, orderId, status, lines, expiresAt = null }: { id: string; orderId: string; status: ReservationStatus; lines: Line[]; expiresAt?: Date | null },
-): Promise<boolean> {
+): Promise<void> {
   const rows = await sql`
     INSERT INTO reservations (id, order_id, status, lines, expires_at)
     VALUES (${id}, ${orderId}, ${status}, ${sql.json(lines as never)}, ${expiresAt})
     ON CONFLICT (order_id) DO NOTHING RETURNING 1`;
-  return rows.length === 1;
+  if (rows.length !== 1) throw new Error(`order ${orderId} already has a reservation; its handlers must run under lockReservation`);
 }
 
 export async function setReservationStatus(sql: Db, orderId: string, status: ReservationStatus, reason: string | null = null): Promise<void> {
