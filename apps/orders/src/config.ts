@@ -19,5 +19,9 @@ export const OrdersConfig = baseConfig.extend({
   RATE_LIMIT_PER_IP_PER_MINUTE: config.z.coerce.number().int().min(0).default(600),
   /** a reverse proxy we run sets X-Forwarded-For: take the client address from it instead of the socket */
   TRUST_PROXY: config.bool.default(false),
+  /** backpressure: checkouts one instance works on at once before it answers 503; 0: no limit */
+  CHECKOUT_MAX_IN_FLIGHT: config.z.coerce.number().int().min(0).default(256),
+  /** backpressure: open (not yet COMPLETED or CANCELLED) orders before checkout answers 503; 0: no limit */
+  CHECKOUT_MAX_OPEN_ORDERS: config.z.coerce.number().int().min(0).default(5_000),
 });
 export type OrdersConfig = ReturnType<typeof OrdersConfig.parse>;

@@ -155,4 +155,11 @@ export function stopOnSignals(service: { stop(): Promise<void>; log: Logger }, g
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  // Nothing is lost by dying here (every step is a transaction, every message is redelivered), but the
+  // reason belongs in the JSON log. Known case: postgres.js 3.4.x can throw from a timer when PostgreSQL
+  // goes away mid-write (porsager/postgres#1154).
+  process.on("uncaughtException", (error) => {
+    service.log.fatal({ err: error }, "uncaught exception; exiting so that the supervisor starts a clean process");
+    process.exit(70); // EX_SOFTWARE
+  });
 }

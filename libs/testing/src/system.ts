@@ -23,6 +23,8 @@ export interface RunningProcess {
   /** SIGTERM: the graceful drain */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** false once the process has exited, whoever ended it */
+  alive(): boolean;
   output(): string;
 }
 
@@ -93,6 +95,7 @@ export function spawnService(name: ServiceName, url: string, port: number, env: 
     port,
     env,
     output: () => output,
+    alive: () => !exited(),
     kill: () => halt("SIGKILL"),
     stop: () => halt("SIGTERM"),
     async start() {

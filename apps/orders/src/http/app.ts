@@ -15,6 +15,8 @@ import { createStatusFeed } from "./status-feed.ts";
 import { createPlaceOrder } from "./place-order.ts";
 import { createStockClient } from "./stock-client.ts";
 import { rateLimit } from "./rate-limit.ts";
+import { createAdmission } from "./admission.ts";
+import { countOpenOrders } from "../db/queries/orders.ts";
 
 /** Everything under these needs a bearer token; the catalog (/api/products) stays public. */
 const SHOPPER_PATHS = ["/api/cart/*", "/api/checkout", "/api/orders/*"];
@@ -44,7 +46,8 @@ export function createOrdersApp(deps: OrdersDeps): Hono<AppEnv> {
 
   app.route("/api", catalogRoutes({ catalog, availableStock: createStockClient({ baseUrl: deps.inventoryUrl, log }) }));
   app.route("/api", cartRoutes({ carts, catalog, pricing, now }));
-  app.route("/api", checkoutRoutes({ idempotency, placeOrder, carts, metrics }));
+  const admission = createAdmission({ limits: deps.admission, countOpenOrders: () => countOpenOrders(sql) });
+  app.route("/api", checkoutRoutes({ idempotency, placeOrder, carts, metrics, admission }));
   app.route("/api", orderRoutes({ sql }));
   app.route("/api", cancelRoute({ sql }));
   app.route("/api", orderEventsRoute({ sql, feed: createStatusFeed({ sql, log }) }));

@@ -6,6 +6,7 @@ import { currentUser, HttpError, parseWith, problem, readJson, type AppEnv, type
 import { childTraceparent } from "@checkout/messaging";
 import type { CartStore } from "../db/queries/carts.ts";
 import { IdempotencyKeyReused } from "./errors.ts";
+import type { Admission } from "./admission.ts";
 import type { IdempotencyStore, StoredResponse } from "./idempotency.ts";
 import type { PlaceOrder } from "./place-order.ts";
 import { requestHashOf } from "./request-hash.ts";
@@ -23,18 +24,21 @@ const storedHeaders = (headers: Headers) => Object.fromEntries([...headers].filt
  * POST /checkout: validate, claim the user's Idempotency-Key, place the order of the user's cart, store
  * the response, then delete the cart. Invalid requests (400/415/413) are refused before the claim and leave no record;
  * refusals of a valid request (unknown cart, bad promo, ...) are stored and replayed like successes;
- * a failure on our side releases the claim so that a retry runs again.
+ * a failure on our side releases the claim so that a retry runs again, and so does a 503 when admission
+ * sheds the request (a replay of an answered key is still answered).
  */
 export function checkoutRoutes({
   idempotency,
   placeOrder,
   carts,
   metrics,
+  admission,
 }: {
   idempotency: IdempotencyStore;
   placeOrder: PlaceOrder;
   carts: CartStore;
   metrics: Metrics;
+  admission: Admission;
 }) {
   const outcomes = metrics.counter("orders_checkout_total", "Checkout requests by outcome", ["outcome"]);
 
@@ -50,6 +54,11 @@ export function checkoutRoutes({
       return send(c, claim.response, true);
     }
 
+    const ticket = await admission.admit().catch(async (error: unknown) => {
+      await claim.release();
+      if (error instanceof HttpError) outcomes.inc({ outcome: "shed" });
+      throw error;
+    });
     let response: StoredResponse & { replayed: boolean };
     try {
       response = await placeOrder({ userId, request, idempotencyKey, requestHash, traceparent: childTraceparent(c.req.header("traceparent")) });
@@ -63,6 +72,8 @@ export function checkoutRoutes({
       }
       await claim.release();
       throw error;
+    } finally {
+      ticket.done();
     }
 
     const { replayed, ...stored } = response;

@@ -216,3 +216,34 @@ describe("claims left by a crashed process", () => {
     expect(((await (await checkout(body, key)).json()) as { orderId: string }).orderId).toBe(orderId);
   });
 });
+
+describe("backpressure", () => {
+  let busy: Harness;
+  beforeAll(async () => {
+    busy = await startHarness({ admission: { maxInFlight: 0, maxOpenOrders: 2 } });
+  });
+  afterAll(() => busy?.close());
+
+  it("answers 503 problem+json with Retry-After while too many orders are open, writes nothing, and takes the same key once the backlog drains", async () => {
+    const place = async (cartId: string, key: string) =>
+      busy.call("POST", "/api/checkout", checkoutBody(cartId), { "Idempotency-Key": key });
+    for (const key of [newKey(), newKey()]) expect((await place(await busy.cartWith({ "TSHIRT-RED-M": 1 }), key)).status).toBe(202);
+
+    const cartId = await busy.cartWith({ "MUG-LOGO": 1 });
+    const key = newKey();
+    const before = await busy.counts();
+    await new Promise((resolve) => setTimeout(resolve, 600)); // past the admission's cached count
+    const shed = await place(cartId, key);
+    expect(shed.status).toBe(503);
+    expect(shed.headers.get("retry-after")).toBe("2");
+    expect(await problemOf(shed)).toMatchObject({ status: 503, code: "overloaded" });
+    expect(await busy.counts()).toEqual(before);
+    expect((await busy.call("GET", `/api/cart/${cartId}`)).status).toBe(200);
+
+    await busy.sql`UPDATE orders SET status = 'CANCELLED', cancel_reason = 'customer_request' WHERE id = (SELECT id FROM orders LIMIT 1)`;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const accepted = await place(cartId, key);
+    expect(accepted.status).toBe(202);
+    expect((await busy.counts()).orders).toBe(before.orders + 1);
+  });
+});

@@ -3,6 +3,7 @@ import type { KV } from "@nats-io/kv";
 import type { Sql } from "@checkout/db";
 import type { Logger } from "@checkout/log";
 import type { Metrics, ReadinessCheck } from "@checkout/http";
+import type { AdmissionLimits } from "./admission.ts";
 
 /** What the orders HTTP API needs; service.ts builds it from the parsed config. */
 export interface OrdersDeps {
@@ -28,4 +29,6 @@ export interface OrdersDeps {
   rateLimits: { perUserPerMinute: number; perIpPerMinute: number };
   /** take the client address from X-Forwarded-For (set by our reverse proxy) */
   trustProxy: boolean;
+  /** backpressure: when checkout answers 503 instead of taking another order */
+  admission: AdmissionLimits;
 }

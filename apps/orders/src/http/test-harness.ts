@@ -53,7 +53,8 @@ export interface Harness {
 export async function startHarness({
   cartTtlSeconds = 600,
   rateLimits = { perUserPerMinute: 0, perIpPerMinute: 0 },
-}: { cartTtlSeconds?: number; rateLimits?: OrdersDeps["rateLimits"] } = {}): Promise<Harness> {
+  admission = { maxInFlight: 0, maxOpenOrders: 0 },
+}: { cartTtlSeconds?: number; rateLimits?: OrdersDeps["rateLimits"]; admission?: OrdersDeps["admission"] } = {}): Promise<Harness> {
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const closeOne of closers.reverse()) await closeOne().catch(() => {});
@@ -104,6 +105,7 @@ export async function startHarness({
       authSecret: TEST_JWT_SECRET,
       rateLimits,
       trustProxy: false,
+      admission,
     };
     const app = createOrdersApp(deps);
 

@@ -4,6 +4,8 @@ import type { Random } from "./random.ts";
 
 export interface ChaosFigures {
   kills: Record<string, number>;
+  /** services that died on their own (restarted, as a supervisor would) */
+  crashes: Record<string, number>;
   natsRestarts: number;
   postgresRestarts: number;
   duplicatesSeen: number;
@@ -36,16 +38,26 @@ export function startChaosMonkey({ system, postgres, random, everyMs = 3_000, pr
   postgresAt?: number;
   log?: (line: string) => void;
 }) {
-  const figures: ChaosFigures = { kills: {}, natsRestarts: 0, postgresRestarts: 0, duplicatesSeen: 0, retriesSeen: 0 };
+  const figures: ChaosFigures = { kills: {}, crashes: {}, natsRestarts: 0, postgresRestarts: 0, duplicatesSeen: 0, retriesSeen: 0 };
   let stopped = false;
   const count = async (name: ServiceName) => {
     const seen = await scrape(system.url(name));
     figures.duplicatesSeen += seen.duplicates;
     figures.retriesSeen += seen.retries;
   };
+  // what compose's `restart: unless-stopped` and Kubernetes do for a process that dies by itself
+  const supervise = async () => {
+    for (const name of VICTIMS) {
+      if (system.services[name].alive()) continue;
+      log(`chaos: ${name} died on its own; restarting it\n${system.services[name].output().split("\n").filter(Boolean).slice(-3).join("\n")}`);
+      figures.crashes[name] = (figures.crashes[name] ?? 0) + 1;
+      await system.services[name].start();
+    }
+  };
   const loop = (async () => {
     while (!stopped) {
       await new Promise((resolve) => setTimeout(resolve, everyMs));
+      await supervise();
       if (stopped) break;
       if (figures.natsRestarts === 0 && progress() >= natsAt) {
         log("chaos: nats-server SIGKILL + restart");
@@ -77,6 +89,7 @@ export function startChaosMonkey({ system, postgres, random, everyMs = 3_000, pr
     async stop() {
       stopped = true;
       await loop;
+      await supervise();
       for (const name of VICTIMS) await count(name);
       return figures;
     },

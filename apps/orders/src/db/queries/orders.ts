@@ -130,3 +130,10 @@ export async function selectTimeline(sql: Sql, orderId: string): Promise<Timelin
   return sql<TimelineRecord[]>`
     SELECT type, at, source, detail FROM order_timeline WHERE order_id = ${orderId} ORDER BY at, event_id`;
 }
+
+/** Orders still on their way (neither COMPLETED nor CANCELLED): the saga's backlog, for admission. */
+export async function countOpenOrders(sql: Sql): Promise<number> {
+  const [row] = await sql<{ open: number }[]>`
+    SELECT count(*)::int AS open FROM orders WHERE status IN ('PENDING', 'CONFIRMED', 'CANCELLING')`;
+  return row!.open;
+}
