@@ -12,6 +12,9 @@ export class UnprocessableEventError extends Error {
   readonly code = "unprocessable_event";
 }
 
+/** The largest event a consumer parses (an OrderPlaced of 100 lines is about 15 KiB); larger ones are dead-lettered. */
+export const MAX_EVENT_BYTES = 64 * 1024;
+
 export type Outcome = "handled" | "duplicate" | "skipped" | "retried" | "dead_lettered" | "unacked";
 
 export interface ProcessOptions {
@@ -22,6 +25,7 @@ export interface ProcessOptions {
   stream: string;
   handlers: Map<string, Handler>;
   maxDeliveries?: number;
+  maxEventBytes?: number;
   now?: () => Date;
   /**
    * Fault injection for crash tests: called after the commit and before the ack. Returning false leaves
@@ -30,7 +34,7 @@ export interface ProcessOptions {
   beforeAck?: (event: AnyEvent) => boolean | Promise<boolean>;
 }
 
-export async function processMessage(msg: JsMsg, { js, sql, log, durable, stream, handlers, maxDeliveries = 5, now = () => new Date(), beforeAck }: ProcessOptions): Promise<Outcome> {
+export async function processMessage(msg: JsMsg, { js, sql, log, durable, stream, handlers, maxDeliveries = 5, maxEventBytes = MAX_EVENT_BYTES, now = () => new Date(), beforeAck }: ProcessOptions): Promise<Outcome> {
   const { deliveryCount, streamSequence } = msg.info;
   const where = { consumer: durable, subject: msg.subject, seq: streamSequence, deliveries: deliveryCount };
   const handler = handlers.get(msg.subject.split(".")[1] ?? "");
@@ -55,6 +59,10 @@ export async function processMessage(msg: JsMsg, { js, sql, log, durable, stream
 
   if (deliveryCount > maxDeliveries) {
     return toDeadLetters(`gave up after ${maxDeliveries} deliveries: the last attempts did not finish (crash or ack timeout)`);
+  }
+
+  if (msg.data.length > maxEventBytes) {
+    return toDeadLetters(`oversized: ${msg.data.length} bytes; an event may have at most ${maxEventBytes}`);
   }
 
   let event: AnyEvent;

@@ -6,7 +6,7 @@ import { connect as connectDb, migrate, type Sql } from "@checkout/db";
 import { createLogger } from "@checkout/log";
 import { createMetrics } from "@checkout/http";
 import { createTestDatabase, orderPlaced, startNatsServer, waitFor, type NatsServer, type TestDatabase } from "@checkout/testing";
-import { defineHandler, DLQ_HEADERS, MESSAGING_MIGRATIONS, startMessaging, type AnyEvent, type Messaging } from "./index.ts";
+import { defineHandler, DLQ_HEADERS, MAX_DEAD_LETTER_BYTES, MAX_EVENT_BYTES, MESSAGING_MIGRATIONS, replayDeadLetter, startMessaging, TruncatedDeadLetterError, type AnyEvent, type Messaging } from "./index.ts";
 
 // A stand-in service: on OrderPlaced it records an effect and emits InventoryReserved, unless the
 // order id is listed in `failing` (then it throws).
@@ -116,6 +116,29 @@ describe("router", () => {
     }
     expect(sequences).toEqual(expect.arrayContaining([badAck.seq, garbage.seq]));
     expect(first!.subject).toBe("dlq.ORDERS.test-orders");
+  });
+
+  it("dead-letters an oversized event (valid but for its size) with the start of its body, refuses to replay it, and processes the next one", async () => {
+    const js = jetstream(nc);
+    const huge = { ...orderPlaced(), padding: "x".repeat(200 * 1024) }; // unknown fields are accepted: only the size is wrong
+    const hugeAck = await js.publish(OrderPlaced.subject(huge.subject), JSON.stringify(huge));
+    const good = orderPlaced();
+    await publish(good);
+    await waitFor(async () => (await reservedCount(good.subject)) === 1, { what: "the message behind the oversized one" });
+    const dead = await waitFor(async () => {
+      const info = await jsm.streams.info("DLQ");
+      for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+        const m = await jsm.streams.getMessage("DLQ", { seq }).catch(() => null);
+        if (m && Number(m.header.get(DLQ_HEADERS.sequence)) === hugeAck.seq) return m;
+      }
+      return undefined;
+    }, { what: "the oversized event in the DLQ" });
+    const size = JSON.stringify(huge).length;
+    expect(dead.header.get(DLQ_HEADERS.reason)).toBe(`oversized: ${size} bytes; an event may have at most ${MAX_EVENT_BYTES}`);
+    expect(dead.header.get(DLQ_HEADERS.truncated)).toBe(String(size));
+    expect(dead.data.length).toBe(MAX_DEAD_LETTER_BYTES);
+    expect(await effects(huge.subject)).toBe(0);
+    await expect(replayDeadLetter(js, jsm, dead.seq)).rejects.toBeInstanceOf(TruncatedDeadLetterError);
   });
 
   it("retries a failing handler with backoff, then dead-letters it without blocking others", async () => {

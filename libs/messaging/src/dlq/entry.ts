@@ -33,6 +33,8 @@ export interface DeadLetterEntry {
   orderId?: string | undefined;
   /** a parked payment step: retried through payments, never replayed */
   parked: boolean;
+  /** the original's size, when the body was cut (an oversized message): it cannot be replayed */
+  truncatedFrom?: number | undefined;
 }
 
 /** `getDeadLetter`: the entry with every header and the body (parsed when it is JSON). */
@@ -118,6 +120,7 @@ export function toEntry(stored: StoredDeadLetter): DeadLetterEntry {
     eventType: type,
     orderId: subject.includes(".") ? lastToken : undefined,
     parked: consumer === PARKED_STEP_CONSUMER || (originalSeq === 0 && subject !== ""),
+    truncatedFrom: header(stored.headers, DLQ_HEADERS.truncated) === undefined ? undefined : count(header(stored.headers, DLQ_HEADERS.truncated)),
   };
 }
 

@@ -1,7 +1,7 @@
 /** Why a dead-letter operation was refused; `code` is stable (the CLI and the admin API map it). */
 export class DeadLetterError extends Error {
   constructor(
-    readonly code: "dead_letter_not_found" | "parked_step" | "foreign_consumer" | "replay_not_permitted",
+    readonly code: "dead_letter_not_found" | "parked_step" | "foreign_consumer" | "replay_not_permitted" | "truncated",
     message: string,
   ) {
     super(message);
@@ -52,4 +52,11 @@ export function isPublishPermissionError(error: unknown): boolean {
     if (e.name === "PermissionViolationError" && (e.operation === undefined || e.operation === "publish")) return true;
   }
   return /permissions violation for publish/i.test(String((error as Error)?.message ?? ""));
+}
+
+/** The dead letter keeps only the start of a message too large to process: replaying it would only fail again. */
+export class TruncatedDeadLetterError extends DeadLetterError {
+  constructor(readonly seq: number, originalBytes: number) {
+    super("truncated", `DLQ#${seq} keeps only the start of a ${originalBytes}-byte message that was too large to process; it cannot be replayed (remove it with checkout dlq rm ${seq})`);
+  }
 }

@@ -2,7 +2,7 @@ import { headers as natsHeaders, type MsgHdrs } from "@nats-io/transport-node";
 import type { JetStreamClient, JetStreamManager, MsgRequest, StoredMsg } from "@nats-io/jetstream";
 import { DeadLetters } from "@checkout/contracts";
 import { deadLetterFilterSubject, replayHeaders, replayMsgId, toDeadLetter, toEntry, type DeadLetter, type DeadLetterEntry, type DeadLetterFilter, type StoredDeadLetter } from "./entry.ts";
-import { DeadLetterNotFoundError, ForeignConsumerError, isPublishPermissionError, ParkedStepError, ReplayNotPermittedError } from "./errors.ts";
+import { DeadLetterNotFoundError, ForeignConsumerError, isPublishPermissionError, ParkedStepError, ReplayNotPermittedError, TruncatedDeadLetterError } from "./errors.ts";
 
 const DLQ = DeadLetters.name;
 const BATCH = 500;
@@ -192,6 +192,7 @@ export async function replayDeadLetter(js: JetStreamClient, jsm: JetStreamManage
     const body = toDeadLetter(record).body as { step?: unknown } | string;
     throw new ParkedStepError(seq, entry.orderId, typeof body === "object" && typeof body?.step === "string" ? body.step : undefined);
   }
+  if (entry.truncatedFrom !== undefined) throw new TruncatedDeadLetterError(seq, entry.truncatedFrom);
   const h = natsHeaders();
   for (const [key, value] of replayHeaders(record.headers, entry.consumer)) h.append(key, value);
   let ack;
