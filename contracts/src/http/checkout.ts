@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Address, Money } from "../money.ts";
+import { Address, Money, textLine } from "../money.ts";
 import { PriceSnapshot, CancelReason } from "../events/orders.ts";
 
 export const CheckoutRequest = z.object({
@@ -8,7 +8,7 @@ export const CheckoutRequest = z.object({
   /** a Stripe PaymentMethod id, e.g. pm_card_visa */
   paymentMethod: z.string().regex(/^pm_[A-Za-z0-9_]{1,100}$/, "a Stripe PaymentMethod id such as pm_card_visa"),
   address: Address,
-  promoCode: z.string().trim().min(1).max(40).optional(),
+  promoCode: textLine({ min: 1, max: 40 }).optional(),
 });
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;
 
@@ -45,7 +45,7 @@ export const OrderView = z.object({
 });
 export type OrderView = z.infer<typeof OrderView>;
 
-export const QuoteRequest = z.object({ address: Address, promoCode: z.string().trim().min(1).max(40).optional() });
+export const QuoteRequest = z.object({ address: Address, promoCode: textLine({ min: 1, max: 40 }).optional() });
 
 /** One Server-Sent Event of GET /api/orders/:id/events (event `status`, id = version). */
 export const OrderStatusEvent = z.object({

@@ -12,7 +12,11 @@ export type Role = z.infer<typeof Role>;
 
 /** The claims every token carries. */
 export const Claims = z.object({
-  sub: z.string().min(1, "must not be empty").max(128, "must be at most 128 characters"),
+  sub: z
+    .string()
+    .min(1, "must not be empty")
+    .max(128, "must be at most 128 characters")
+    .regex(/^[\x21-\x7E]+$/, "must be visible ASCII characters (no spaces, control characters or other Unicode)"),
   role: Role,
   iat: z.number().int(),
   exp: z.number().int(),

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect } from "node:net";
+import { Hono } from "hono";
+import { listen, type RunningServer } from "./serve.ts";
+
+// Requests Node's HTTP parser refuses never reach the app; they still get problem+json.
+let server: RunningServer;
+beforeAll(async () => {
+  server = await listen(new Hono().get("/", (c) => c.text("ok")));
+});
+afterAll(() => server?.close());
+
+/** Sends raw bytes and returns everything the server answers before it closes the connection. */
+const raw = (request: string) =>
+  new Promise<string>((resolve, reject) => {
+    const socket = connect(server.port, "127.0.0.1");
+    let answer = "";
+    socket.on("data", (chunk) => (answer += chunk.toString()));
+    socket.on("end", () => resolve(answer));
+    socket.on("error", reject);
+    socket.write(request);
+  });
+
+const parse = (answer: string) => {
+  const [head = "", body = ""] = answer.split("\r\n\r\n");
+  return { statusLine: head.split("\r\n")[0], head, body: JSON.parse(body) as Record<string, unknown> };
+};
+
+describe("requests the HTTP parser refuses", () => {
+  it("headers over 16 KiB: 431 problem+json", async () => {
+    const answer = parse(await raw(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`));
+    expect(answer.statusLine).toBe("HTTP/1.1 431 Request Header Fields Too Large");
+    expect(answer.head).toMatch(/content-type: application\/problem\+json/i);
+    expect(answer.body).toMatchObject({ status: 431, code: "headers_too_large" });
+  });
+
+  it("not HTTP at all: 400 problem+json", async () => {
+    const answer = parse(await raw("HELLO THERE\r\n\r\n"));
+    expect(answer.statusLine).toBe("HTTP/1.1 400 Bad Request");
+    expect(answer.body).toMatchObject({ status: 400, code: "malformed_request" });
+  });
+
+  it("and the server still answers the next request", async () => {
+    const response = await fetch(`${server.url}/`);
+    expect(await response.text()).toBe("ok");
+  });
+});

@@ -1,0 +1,27 @@
+import fc from "fast-check";
+
+// How the properties run: how many cases, how long at most, and how a request reaches a service.
+
+/** Cases per property: enough to meet the usual mistakes, few enough that a file takes seconds. */
+export const FUZZ_RUNS = 150;
+
+/**
+ * A property's time limit, shrinking a failure included (a describe's `timeout`): past it the property
+ * fails rather than pass on fewer cases.
+ */
+export const FUZZ_TIMEOUT_MS = 30_000;
+
+/** fc.assert over `numRuns` cases (a failure reports the seed and the shrunk counterexample); returns `numRuns`. */
+export async function checkProperty<T extends [unknown, ...unknown[]]>(property: fc.IAsyncProperty<T>, numRuns = FUZZ_RUNS): Promise<number> {
+  await fc.assert(property, { numRuns, plugins: [fc.interruptAfterTimeLimit(FUZZ_TIMEOUT_MS - 10_000, { failOnInterrupt: true })] });
+  return numRuns;
+}
+
+/** One request to a service: in-process (`app.request`) or over a socket (`fetch`). */
+export type Send = (method: string, path: string, init?: { body?: string | Uint8Array | undefined; headers?: Record<string, string> }) => Promise<Response>;
+
+/** Over a socket, as a client would. */
+export const fetchSend =
+  (baseUrl: () => string): Send =>
+  (method, path, { body, headers = {} } = {}) =>
+    fetch(`${baseUrl()}${path}`, { method, headers, ...(body === undefined || method === "GET" || method === "HEAD" ? {} : { body }) });
