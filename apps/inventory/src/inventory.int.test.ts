@@ -118,11 +118,18 @@ describe("inventory compensates and commits", () => {
     const cancels = orders.map((placed) => event(OrderCancelled, placed.subject, { orderId: placed.subject, reason: "customer_request", customer: { email: "ada@example.com" } }));
     await Promise.all(orders.flatMap((placed, i) => [t.bus.publish(placed), t.bus.publish(cancels[i]!)]));
     await settle();
-    for (const placed of orders) {
-      const events = await t.bus.eventsFor("INVENTORY", placed.subject);
-      // either the cancellation came first (a tombstone: nothing reserved) or the hold was given back
-      expect(events.get("InventoryReserved")?.count ?? 0).toBe(events.get("InventoryReleased")?.count ?? 0);
-    }
+    // either the cancellation came first (a tombstone: nothing reserved) or the hold was given back; the
+    // relay publishes what the handlers committed a moment later
+    const unbalanced = async () => {
+      const left: string[] = [];
+      for (const placed of orders) {
+        const events = await t.bus.eventsFor("INVENTORY", placed.subject);
+        if ((events.get("InventoryReserved")?.count ?? 0) !== (events.get("InventoryReleased")?.count ?? 0)) left.push(placed.subject);
+      }
+      return left;
+    };
+    await waitFor(async () => (await unbalanced()).length === 0, { what: "a release for every reservation", timeoutMs: 10_000 }).catch(() => {});
+    expect(await unbalanced()).toEqual([]);
     expect(await stock("RACE-A")).toMatchObject({ onHand: 100, reserved: 0, available: 100 });
     const holds = await new Kvm(t.bus.nc).open("reservations");
     for (const placed of orders) expect((await holds.get(placed.subject))?.operation ?? "DEL").toBe("DEL");
