@@ -9,7 +9,9 @@
 //   DEV_LOG=json npm run dev            # raw pino JSON lines instead of the compact form
 //
 // Ctrl-C (SIGINT) or SIGTERM is passed on to every service, which drains; a second one forces them.
-// A service that dies on its own stops the others and makes this exit non-zero. The rest of the
+// A service that dies on its own while the system starts stops the others and makes this exit non-zero;
+// once everything is up, it is restarted (as compose and Kubernetes do), unless it dies 5 times within a
+// minute, which stops everything too. The rest of the
 // environment is passed to the services (e.g. `CARRIER_LATENCY_MS=5000 npm run dev`), except PORT and
 // DATABASE_URL. When this runs in the background under `npm run dev`, signal this node process itself:
 // npm passes a signal to its `sh -c` child, which does not pass it on.
@@ -100,6 +102,10 @@ interface Child {
 
 const children = new Map<Name, Child>();
 let shuttingDown = false;
+/** set once every service is ready: from then on a service that dies is restarted */
+let supervising = false;
+const RESTARTS_PER_MINUTE = 5;
+const deaths = new Map<Name, number[]>();
 
 function start(name: Name): Child {
   const inherited = { ...env };
@@ -129,7 +135,22 @@ function start(name: Name): Child {
     children.delete(name);
     if (shuttingDown) return;
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    console.error("\n" + paint(41, ` ✖ ${name} ${how} unexpectedly `) + paint(31, " — stopping the other services\n"));
+    const recent = [...(deaths.get(name) ?? []), Date.now()].filter((at) => at > Date.now() - 60_000);
+    deaths.set(name, recent);
+    if (supervising && recent.length < RESTARTS_PER_MINUTE) {
+      console.error("\n" + paint(43, ` ⚠ ${name} ${how} unexpectedly `) + paint(33, ` — restarting it (${recent.length} in the last minute)\n`));
+      setTimeout(() => {
+        if (shuttingDown) return;
+        start(name);
+        waitReady(name).then(
+          () => say(`${name} is ready again`),
+          (error: Error) => console.error(paint(31, `dev: ${error.message}`)),
+        );
+      }, 1_000);
+      return;
+    }
+    const why = supervising ? `${recent.length} times in a minute` : "unexpectedly";
+    console.error("\n" + paint(41, ` ✖ ${name} ${how} ${why} `) + paint(31, " — stopping the other services\n"));
     void shutdown("SIGTERM", 1);
   });
   return entry;
@@ -278,6 +299,7 @@ try {
     say(`${name} is ready`);
   }
   await stock();
+  supervising = true;
 } catch (error) {
   if (!shuttingDown) {
     console.error(paint(31, `dev: ${(error as Error).message}`));
