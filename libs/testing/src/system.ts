@@ -43,25 +43,37 @@ export interface TestSystem {
 export async function startSystem({ env = {}, services = ALL_SERVICES, label = "e2e", pgAdminUrl }: { env?: Partial<Record<ServiceName, Record<string, string>>>; services?: ServiceName[]; label?: string; pgAdminUrl?: string } = {}): Promise<TestSystem> {
   const nats = await startNatsServer({ secured: true }); // each service connects as its own NATS user
   const databases: Record<string, TestDatabase> = {};
-  for (const name of ["orders", "inventory", "payments", "shipping", "notifications"]) databases[name] = await createTestDatabase(`${label}_${name}`, pgAdminUrl);
-  const ports = Object.fromEntries(await Promise.all(services.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>;
-  const url = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
-  const common = { NATS_URL: nats.url, LOG_LEVEL: "warn", NODE_ENV: "test", HOST: "127.0.0.1", ACK_WAIT_MS: "3000", DATABASE_POOL_MAX: "4", AUTH_JWT_SECRET: TEST_JWT_SECRET };
-  // many requests from one test shopper and one address: limits far above what a test sends
-  const rateLimits = { RATE_LIMIT_PER_USER_PER_MINUTE: "1000000", RATE_LIMIT_PER_IP_PER_MINUTE: "1000000" };
-  const envOf: Record<ServiceName, Record<string, string>> = {
-    "stripe-sim": { STRIPE_SIM_PORT: String(ports["stripe-sim"]) },
-    inventory: { ...common, PORT: String(ports.inventory), DATABASE_URL: databases.inventory!.url },
-    payments: { ...common, PORT: String(ports.payments), DATABASE_URL: databases.payments!.url, STRIPE_API_URL: url("stripe-sim") },
-    shipping: { ...common, PORT: String(ports.shipping), DATABASE_URL: databases.shipping!.url },
-    notifications: { ...common, PORT: String(ports.notifications), DATABASE_URL: databases.notifications!.url },
-    orders: { ...common, PORT: String(ports.orders), DATABASE_URL: databases.orders!.url, REDIS_URL, REDIS_PREFIX: redisPrefix(label), INVENTORY_URL: url("inventory"), SEED_CATALOG: "true", ...rateLimits },
-  };
-
   const running = {} as Record<ServiceName, RunningProcess>;
-  for (const name of services) {
-    running[name] = spawnService(name, url(name), ports[name], { ...envOf[name], ...(name === "stripe-sim" ? {} : natsTestCredentials(name)), ...(env[name] ?? {}) });
-    await running[name].start();
+  // a start that fails half-way takes down what it had started: no stray nats-server, database or process
+  const undo = async () => {
+    for (const service of Object.values(running)) await service.kill();
+    for (const db of Object.values(databases)) await db.drop().catch(() => {});
+    await nats.stop();
+  };
+  let url!: (name: ServiceName) => string;
+  try {
+    for (const name of ["orders", "inventory", "payments", "shipping", "notifications"]) databases[name] = await createTestDatabase(`${label}_${name}`, pgAdminUrl);
+    const ports = Object.fromEntries(await Promise.all(services.map(async (name) => [name, await freePort()] as const))) as Record<ServiceName, number>;
+    url = (name: ServiceName) => `http://127.0.0.1:${ports[name]}`;
+    const common = { NATS_URL: nats.url, LOG_LEVEL: "warn", NODE_ENV: "test", HOST: "127.0.0.1", ACK_WAIT_MS: "3000", DATABASE_POOL_MAX: "4", AUTH_JWT_SECRET: TEST_JWT_SECRET };
+    // many requests from one test shopper and one address: limits far above what a test sends
+    const rateLimits = { RATE_LIMIT_PER_USER_PER_MINUTE: "1000000", RATE_LIMIT_PER_IP_PER_MINUTE: "1000000" };
+    const envOf: Record<ServiceName, Record<string, string>> = {
+      "stripe-sim": { STRIPE_SIM_PORT: String(ports["stripe-sim"]) },
+      inventory: { ...common, PORT: String(ports.inventory), DATABASE_URL: databases.inventory!.url },
+      payments: { ...common, PORT: String(ports.payments), DATABASE_URL: databases.payments!.url, STRIPE_API_URL: url("stripe-sim") },
+      shipping: { ...common, PORT: String(ports.shipping), DATABASE_URL: databases.shipping!.url },
+      notifications: { ...common, PORT: String(ports.notifications), DATABASE_URL: databases.notifications!.url },
+      orders: { ...common, PORT: String(ports.orders), DATABASE_URL: databases.orders!.url, REDIS_URL, REDIS_PREFIX: redisPrefix(label), INVENTORY_URL: url("inventory"), SEED_CATALOG: "true", ...rateLimits },
+    };
+
+    for (const name of services) {
+      running[name] = spawnService(name, url(name), ports[name], { ...envOf[name], ...(name === "stripe-sim" ? {} : natsTestCredentials(name)), ...(env[name] ?? {}) });
+      await running[name].start();
+    }
+  } catch (error) {
+    await undo();
+    throw error;
   }
 
   return {
