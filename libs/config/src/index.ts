@@ -66,6 +66,15 @@ export const baseConfig = z.object({
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(32),
   /** how long a delivered message may stay unacknowledged before JetStream redelivers it */
   ACK_WAIT_MS: duration(30_000),
+  /**
+   * how long the inbox remembers a handled event (for recognising copies of it); at least the longest
+   * stream retention (30 days, the DLQ), which the service checks at start-up
+   */
+  INBOX_RETENTION_MS: z.coerce
+    .number()
+    .int()
+    .min(30 * 24 * 3600 * 1000, "must be at least 30 days (2592000000), the DLQ's retention")
+    .default(31 * 24 * 3600 * 1000),
   /** connections of the service's PostgreSQL pool (each service also holds one more for LISTEN) */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
   SHUTDOWN_GRACE_MS: duration(10_000),

@@ -3,6 +3,7 @@ export * from "./topology.ts";
 export * from "./handler.ts";
 export * from "./outbox.ts";
 export * from "./relay.ts";
+export * from "./inbox-pruner.ts";
 export * from "./router.ts";
 export * from "./process-message.ts";
 export * from "./dead-letter.ts";

@@ -6,6 +6,7 @@ import { startMessaging, type Messaging, type MessagingOptions } from "./runtime
 import type { BucketSpec } from "./topology.ts";
 import type { AnyEvent } from "./handler.ts";
 import { deadLetterRoutes } from "./dlq/routes.ts";
+import { startInboxPruner } from "./inbox-pruner.ts";
 
 export interface ServiceConfig {
   LOG_LEVEL: string;
@@ -19,6 +20,7 @@ export interface ServiceConfig {
   CONSUMER_CONCURRENCY: number;
   ACK_WAIT_MS: number;
   DATABASE_POOL_MAX: number;
+  INBOX_RETENTION_MS: number;
   SHUTDOWN_GRACE_MS: number;
   /** the HS256 key of the bearer tokens: createApp lets only admins into /admin/* */
   AUTH_JWT_SECRET: string;
@@ -106,7 +108,10 @@ export async function runService({
     },
   };
   const parts: ServiceParts = { sql, log, metrics, messaging, readiness };
-  const running: Array<{ stop(): Promise<void> }> = [];
+  const pruned = metrics.counter("inbox_pruned_total", "Inbox rows deleted after INBOX_RETENTION_MS");
+  const running: Array<{ stop(): Promise<void> }> = [
+    startInboxPruner({ sql, log, retentionMs: config.INBOX_RETENTION_MS, onPruned: (count) => pruned.inc(count) }),
+  ];
   for (const start of workers) running.push(await start(parts));
 
   let app: Hono<any>;
