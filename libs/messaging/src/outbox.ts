@@ -15,6 +15,8 @@ export async function writeOutbox(sql: TransactionSql | Sql, events: AnyEvent[],
     if (!contract) throw new Error(`no contract for event type ${event.type}`);
     return { event_id: event.id, subject: contract.subject(event.subject), payload: JSON.stringify(event), traceparent: traceparent ?? null };
   });
-  await sql`INSERT INTO outbox ${sql(rows, "event_id", "subject", "payload", "traceparent")}`;
-  await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
+  // one round trip: the rows and the wake-up of the relay in one statement
+  await sql`
+    WITH written AS (INSERT INTO outbox ${sql(rows, "event_id", "subject", "payload", "traceparent")} RETURNING 1)
+    SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM (SELECT 1 FROM written LIMIT 1) AS any_row`;
 }

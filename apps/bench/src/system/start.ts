@@ -9,7 +9,9 @@ import type { BenchOptions } from "../options.ts";
 export function benchEnv(overrides: BenchOptions["env"] = {}, { profile }: { profile?: string | undefined } = {}): Record<ServiceName, Record<string, string>> {
   // startSystem sets ACK_WAIT_MS=3000 so that tests see redeliveries quickly; under load a message can
   // wait longer than that in the client's buffer, so the production default (30 s) is used here.
-  const common = { LOG_LEVEL: "warn", ACK_WAIT_MS: "30000" };
+  // It also makes the pools small (4) so that test files side by side fit PostgreSQL's max_connections;
+  // the bench's own cluster takes 300, so the services get the production default.
+  const common = { LOG_LEVEL: "warn", ACK_WAIT_MS: "30000", DATABASE_POOL_MAX: "20" };
   const defaults: Record<ServiceName, Record<string, string>> = {
     "stripe-sim": {},
     // startSystem allows a million requests a minute per user and per address; the bench switches the
