@@ -15,13 +15,16 @@ export interface AdmissionLimits {
 }
 
 export interface Admission {
-  /** a ticket to give back when the checkout is done, or throws Overloaded */
-  admit(): Promise<{ done(): void }>;
+  /** a slot among `maxInFlight` (give it back with `done`), or throws Overloaded; costs nothing */
+  enter(): { done(): void };
+  /** throws Overloaded while `maxOpenOrders` or more orders are open */
+  checkBacklog(): Promise<void>;
 }
 
 /**
  * Backpressure for POST /checkout. A new order is refused with 503 and Retry-After when this instance
- * already works on `maxInFlight` checkouts, or when the saga is behind: more than `maxOpenOrders` orders
+ * already works on `maxInFlight` checkouts (checked first, before the token or the body are read, so that
+ * shedding stays cheap when the process is busiest), or when the saga is behind: `maxOpenOrders` orders
  * are still open. The open count is read at most every `refreshMs` (one shared query, however many
  * requests wait on it), so under load the check costs nothing per request.
  */
@@ -52,29 +55,23 @@ export function createAdmission({
   };
 
   return {
-    async admit() {
+    enter() {
       if (limits.maxInFlight > 0 && inFlight >= limits.maxInFlight) {
         throw new Overloaded(`${inFlight} checkouts are in progress on this instance; try again shortly`, 1);
       }
       inFlight += 1;
       let released = false;
-      const ticket = {
+      return {
         done() {
           if (!released) inFlight -= 1;
           released = true;
         },
       };
-      if (limits.maxOpenOrders > 0) {
-        const count = await openOrders().catch((error: unknown) => {
-          ticket.done();
-          throw error;
-        });
-        if (count >= limits.maxOpenOrders) {
-          ticket.done();
-          throw new Overloaded(`${count} orders are still being processed; try again shortly`, 2);
-        }
-      }
-      return ticket;
+    },
+    async checkBacklog() {
+      if (limits.maxOpenOrders === 0) return;
+      const count = await openOrders();
+      if (count >= limits.maxOpenOrders) throw new Overloaded(`${count} orders are still being processed; try again shortly`, 2);
     },
   };
 }

@@ -29,6 +29,17 @@ export function createOrdersApp(deps: OrdersDeps): Hono<AppEnv> {
   const { sql, redis, redisPrefix: prefix, log, metrics, now } = deps;
   const app = createApp({ log, metrics, readiness: deps.readiness, auth: { secret: deps.authSecret } });
 
+  // shed checkouts beyond the in-flight bound first, before any work (token, rate limit, body)
+  const admission = createAdmission({ limits: deps.admission, countOpenOrders: () => countOpenOrders(sql) });
+  app.post("/api/checkout", async (c, next) => {
+    const ticket = admission.enter();
+    try {
+      await next();
+    } finally {
+      ticket.done();
+    }
+  });
+
   const { perUserPerMinute, perIpPerMinute } = deps.rateLimits;
   app.use(
     "/api/*",
@@ -46,7 +57,6 @@ export function createOrdersApp(deps: OrdersDeps): Hono<AppEnv> {
 
   app.route("/api", catalogRoutes({ catalog, availableStock: createStockClient({ baseUrl: deps.inventoryUrl, log }) }));
   app.route("/api", cartRoutes({ carts, catalog, pricing, now }));
-  const admission = createAdmission({ limits: deps.admission, countOpenOrders: () => countOpenOrders(sql) });
   app.route("/api", checkoutRoutes({ idempotency, placeOrder, carts, metrics, admission }));
   app.route("/api", orderRoutes({ sql }));
   app.route("/api", cancelRoute({ sql }));

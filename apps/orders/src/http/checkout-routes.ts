@@ -24,8 +24,9 @@ const storedHeaders = (headers: Headers) => Object.fromEntries([...headers].filt
  * POST /checkout: validate, claim the user's Idempotency-Key, place the order of the user's cart, store
  * the response, then delete the cart. Invalid requests (400/415/413) are refused before the claim and leave no record;
  * refusals of a valid request (unknown cart, bad promo, ...) are stored and replayed like successes;
- * a failure on our side releases the claim so that a retry runs again, and so does a 503 when admission
- * sheds the request (a replay of an answered key is still answered).
+ * a failure on our side releases the claim so that a retry runs again, and so does a 503 when the saga
+ * is behind (a replay of an answered key is still answered). The in-flight bound is a middleware in
+ * front of everything (app.ts).
  */
 export function checkoutRoutes({
   idempotency,
@@ -54,7 +55,7 @@ export function checkoutRoutes({
       return send(c, claim.response, true);
     }
 
-    const ticket = await admission.admit().catch(async (error: unknown) => {
+    await admission.checkBacklog().catch(async (error: unknown) => {
       await claim.release();
       if (error instanceof HttpError) outcomes.inc({ outcome: "shed" });
       throw error;
@@ -72,8 +73,6 @@ export function checkoutRoutes({
       }
       await claim.release();
       throw error;
-    } finally {
-      ticket.done();
     }
 
     const { replayed, ...stored } = response;

@@ -247,3 +247,39 @@ describe("backpressure", () => {
     expect((await busy.counts()).orders).toBe(before.orders + 1);
   });
 });
+
+describe("backpressure in flight", () => {
+  let one: Harness;
+  beforeAll(async () => {
+    one = await startHarness({ admission: { maxInFlight: 1, maxOpenOrders: 0 } });
+  });
+  afterAll(() => one?.close());
+
+  it("answers 503 with Retry-After: 1 to a checkout beyond the in-flight bound, before reading its token or body, and takes checkouts again once the slot is free", async () => {
+    const cartId = await one.cartWith({ "MUG-LOGO": 1 });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // a transaction that keeps the orders table locked: the first checkout waits on its insert
+    const lock = one.sql.begin(async (tx) => {
+      await tx`LOCK TABLE orders IN EXCLUSIVE MODE`;
+      locked();
+      await held;
+    });
+    await isLocked;
+    const first = one.call("POST", "/api/checkout", checkoutBody(cartId), { "Idempotency-Key": newKey() });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const shed = await one.call("POST", "/api/checkout", "not even JSON", { authorization: "" });
+    expect(shed.status).toBe(503);
+    expect(shed.headers.get("retry-after")).toBe("1");
+    expect(await problemOf(shed)).toMatchObject({ status: 503, code: "overloaded" });
+
+    release();
+    await lock;
+    expect((await first).status).toBe(202);
+    const next = await one.call("POST", "/api/checkout", checkoutBody(await one.cartWith({ "MUG-LOGO": 1 })), { "Idempotency-Key": newKey() });
+    expect(next.status).toBe(202);
+  });
+});
