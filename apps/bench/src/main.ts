@@ -7,6 +7,7 @@ import { renderSummary } from "./report/summary.ts";
 import { renderChart } from "./report/chart.ts";
 import { saveResult } from "./report/files.ts";
 import { renderTable } from "./report/table.ts";
+import { renderStatements } from "./observe/pg-statements.ts";
 import { summarizeProfile, type CpuProfile } from "./profile/summarize.ts";
 import { checkResultShape, type BenchResult, type RatePoint } from "./report/result.ts";
 
@@ -62,6 +63,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
     .option("--env <service.VAR=value>", "extra env for a service (repeatable), e.g. payments.PAYMENT_WORKER_BATCH=32", (spec: string, into: BenchOptions["env"]) => parseEnvOverride(spec, into), {})
     .option("--out <dir>", "where the result JSON (and SVG) go", d.out)
     .option("--profile <dir>", "write a V8 CPU profile of each service there (read them with `bench profile <files>`)")
+    .option("--pg-statements", "private PostgreSQL: write the statements that took the most server time (pg_stat_statements) to <result>.statements.txt")
     .option("--seed <n>", "seed of the plan (SKUs, intents, poisson arrivals)", number("--seed", { integer: true }), d.seed)
     .option("--chart", "write an SVG of throughput and latency against the arrival rate", d.chart)
     .option("--tag <text>", "a label for this run, in the result and its file name")
@@ -99,6 +101,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
         env: flags.env,
         out: flags.out,
         profile: flags.profile,
+        pgStatements: Boolean(flags.pgStatements),
         seed: flags.seed,
         chart: Boolean(flags.chart) || scenario === "ramp",
         tag: flags.tag,
@@ -106,6 +109,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
       };
       const result = await runBench(options);
       const { file } = saveResult(result, options);
+      if (result.statements) writeFileSync(file.replace(/\.json$/, ".statements.txt"), renderStatements(result.statements));
       process.stdout.write(renderSummary(result, { file }));
       // the invariants must hold whatever the speed: a run that oversold or failed its audit fails
       if (result.oversold.units > 0 || result.audit.ok === false) process.exitCode = 1;

@@ -53,6 +53,8 @@ export interface BenchOptions {
   out: string;
   /** write a V8 CPU profile of each service into this directory (profile/cpu-profiler.mjs) */
   profile: string | undefined;
+  /** private PostgreSQL only: record the most expensive statements (pg_stat_statements) beside the result */
+  pgStatements: boolean;
   seed: number;
   chart: boolean;
   /** written into the result and the file name, to tell runs apart */
@@ -91,6 +93,7 @@ export const DEFAULTS: Omit<BenchOptions, "scenario"> = {
   env: {},
   out: "bench-results",
   profile: undefined,
+  pgStatements: false,
   seed: 1,
   chart: false,
   tag: undefined,

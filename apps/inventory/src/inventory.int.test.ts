@@ -2,17 +2,30 @@ import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { Kvm } from "@nats-io/kv";
 import { OrderCancelled, OrderConfirmed, PaymentFailed, sampleEnvelopes, type CloudEvent } from "@checkout/contracts";
-import { adminHeaders, authHeaders, orderPlaced, tokenFor, TEST_JWT_SECRET, useParticipant, waitFor } from "@checkout/testing";
+import { adminHeaders, authHeaders, orderPlaced, tokenFor, TEST_JWT_SECRET, useParticipant, waitFor, type ParticipantEnv } from "@checkout/testing";
 import { InventoryConfig } from "./config.ts";
 import { startInventory } from "./service.ts";
 
-const t = useParticipant("inventory", (env) => startInventory(InventoryConfig.parse({ ...env, RESERVATION_TTL_MS: "600000" })));
+const start = (env: ParticipantEnv & { DATABASE_POOL_MAX?: string }) => startInventory(InventoryConfig.parse({ ...env, RESERVATION_TTL_MS: "600000" }));
+const t = useParticipant("inventory", start);
 
 const stock = async (sku: string) => (await fetch(`${t.service.url}/api/stock/${sku}`)).json() as Promise<{ onHand: number; reserved: number; available: number }>;
 const put = (sku: string, onHand: number, headers: Record<string, string>) =>
   fetch(`${t.service.url}/api/stock/${sku}`, { method: "PUT", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify({ onHand }) });
 const setStock = async (sku: string, onHand: number) => put(sku, onHand, await adminHeaders());
 const event = <T>(contract: { create(orderId: string, data: T): CloudEvent }, orderId: string, data: T) => contract.create(orderId, data);
+/** waits until inventory answered every order, and counts the answers */
+const answers = (orders: CloudEvent[], timeoutMs = 15_000) =>
+  waitFor(async () => {
+    let reserved = 0;
+    let rejected = 0;
+    for (const o of orders) {
+      const events = await t.bus.eventsFor("INVENTORY", o.subject);
+      reserved += events.get("InventoryReserved")?.count ?? 0;
+      rejected += events.get("InventoryRejected")?.count ?? 0;
+    }
+    return reserved + rejected === orders.length ? { reserved, rejected } : undefined;
+  }, { what: "an answer to every order", timeoutMs });
 const settle = async () => {
   await t.bus.settled("ORDERS", "inventory-orders");
   await t.bus.settled("PAYMENTS", "inventory-payments");
@@ -60,18 +73,32 @@ describe("inventory reacts to OrderPlaced", () => {
     await setStock("LAST-FIVE", 5);
     const orders = Array.from({ length: 50 }, () => orderPlaced({ lines: [{ sku: "LAST-FIVE", qty: 1 }] }));
     await Promise.all(orders.map((o) => t.bus.publish(o)));
-    const outcome = await waitFor(async () => {
-      let reserved = 0;
-      let rejected = 0;
-      for (const o of orders) {
-        const events = await t.bus.eventsFor("INVENTORY", o.subject);
-        reserved += events.get("InventoryReserved")?.count ?? 0;
-        rejected += events.get("InventoryRejected")?.count ?? 0;
-      }
-      return reserved + rejected === orders.length ? { reserved, rejected } : undefined;
-    }, { what: "an answer to every order" });
+    const outcome = await answers(orders);
     expect(outcome).toEqual({ reserved: 5, rejected: 45 });
     expect(await stock("LAST-FIVE")).toMatchObject({ onHand: 5, reserved: 5, available: 0 });
+  });
+});
+
+describe("inventory handles a backlog in batches", () => {
+  // the backlog is published while inventory is down, so that it arrives in large batches, whose
+  // handlers run side by side in one transaction: reservations of one SKU must still see each other
+  // Two rounds: the first waits while inventory is down; the second is published at once to the same
+  // process, whose two connections are warm by then: postgres.js pipelines a statement only once it is
+  // prepared on the connection, so only then do the handlers of a batch really run side by side.
+  it("200 orders for the last 5 units in a backlog, then in a burst: exactly 5 reservations each time", async () => {
+    for (const round of [1, 2]) {
+      const [few, many] = [`BACKLOG-FIVE-${round}`, `BACKLOG-MANY-${round}`];
+      await setStock(few, 5);
+      await setStock(many, 1_000);
+      if (round === 1) await t.service.stop();
+      const orders = Array.from({ length: 200 }, (_, i) => orderPlaced({ lines: [{ sku: i % 2 ? few : many, qty: 1 }, { sku: many, qty: 1 }] }));
+      await Promise.all(orders.map((o) => t.bus.publish(o)));
+      if (round === 1) t.service = await start({ ...t.env, DATABASE_POOL_MAX: "2" });
+      const outcome = await answers(orders, 30_000);
+      expect(outcome).toEqual({ reserved: 105, rejected: 95 }); // the 100 for `many` alone (2 units each), and 5 of the others
+      expect(await stock(few)).toMatchObject({ onHand: 5, reserved: 5, available: 0 });
+      expect(await stock(many)).toMatchObject({ onHand: 1_000, reserved: 205, available: 795 }); // 2 per even order, 1 per odd one reserved
+    }
   });
 });
 

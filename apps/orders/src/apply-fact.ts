@@ -2,21 +2,20 @@ import { OrderCancelled, OrderCompleted, OrderConfirmed } from "@checkout/contra
 import type { TransactionSql } from "@checkout/db";
 import type { AnyEvent } from "@checkout/messaging";
 import { decide, type Decision, type Fact } from "./domain/decide.ts";
-import { addTimeline, storeState, type SagaOrder } from "./db/saga.ts";
+import { addTimeline, storeState, type SagaOrder, type TimelineEntry } from "./db/saga.ts";
 
 /**
- * Load → decide → store for one fact about a locked order; returns the order's own facts to publish
- * (each also written to its timeline). Used by the handlers and by the shopper's cancel request.
+ * Decide → store for one fact about a locked order; returns the order's own facts to publish. The new
+ * state and the timeline (`received`, the fact as it came, then each fact emitted) are written side by
+ * side, in one round trip. Used by the handlers and by the shopper's cancel request.
  */
-export async function applyFact(tx: TransactionSql, order: SagaOrder, fact: Fact, cause?: { id: string }): Promise<AnyEvent[]> {
+export async function applyFact(tx: TransactionSql, order: SagaOrder, fact: Fact, cause?: { id: string }, received?: TimelineEntry): Promise<AnyEvent[]> {
   const decision = decide(order, fact);
   const tracking = fact.type === "ShipmentCreated" ? { carrier: fact.carrier, trackingNumber: fact.trackingNumber } : undefined;
-  await storeState(tx, order.id, decision.state, { cancelDetail: decision.cancelDetail, tracking });
   const emitted = decision.emit.map((name) => ownFact(name, { ...order, ...decision.state }, decision, cause));
-  for (const event of emitted) {
-    const type = event.type.split(".")[1]!;
-    await addTimeline(tx, order.id, { eventId: event.id, type, source: "orders", at: event.time, detail: { status: decision.state.status, ...(decision.state.cancelReason ? { reason: decision.state.cancelReason } : {}) } });
-  }
+  const detail = { status: decision.state.status, ...(decision.state.cancelReason ? { reason: decision.state.cancelReason } : {}) };
+  const timeline = [...(received ? [received] : []), ...emitted.map((event) => ({ eventId: event.id, type: event.type.split(".")[1]!, source: "orders", at: event.time, detail }))];
+  await Promise.all([storeState(tx, order.id, decision.state, { cancelDetail: decision.cancelDetail, tracking }), addTimeline(tx, order.id, timeline)]);
   return emitted;
 }
 

@@ -10,7 +10,8 @@ import { seedCatalog } from "./seed/catalog.ts";
 export const ORDERS_MIGRATIONS = new URL("./db/migrations", import.meta.url).pathname;
 
 export async function startOrders(config: OrdersConfig, options: { log?: Logger; beforeAck?: (event: AnyEvent) => boolean; ackWaitMs?: number } = {}): Promise<RunningService> {
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  // commands issued in the same turn of the event loop (many requests at once) share one write
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false, enableAutoPipelining: true });
   try {
     const service = await runService({
       name: "orders",
@@ -36,6 +37,7 @@ export async function startOrders(config: OrdersConfig, options: { log?: Logger;
           rateLimits: { perUserPerMinute: config.RATE_LIMIT_PER_USER_PER_MINUTE, perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE },
           trustProxy: config.TRUST_PROXY,
           admission: { maxInFlight: config.CHECKOUT_MAX_IN_FLIGHT, maxOpenOrders: config.CHECKOUT_MAX_OPEN_ORDERS },
+          onOutboxWritten: () => messaging.relay.wake(),
         }),
       ...options,
     });

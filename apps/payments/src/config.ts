@@ -8,6 +8,7 @@ export const PaymentsConfig = baseConfig.extend({
   STRIPE_API_URL: config.z.url().default("http://127.0.0.1:12111"),
   STRIPE_TIMEOUT_MS: config.duration(10_000),
   STRIPE_MAX_NETWORK_RETRIES: config.z.coerce.number().int().min(0).max(10).default(2),
+  /** provider calls in flight at once */
   PAYMENT_WORKER_BATCH: config.z.coerce.number().int().min(1).max(1000).default(32),
   /** consecutive provider failures that open the circuit breaker, and how long it stays open */
   PAYMENT_BREAKER_THRESHOLD: config.z.coerce.number().int().min(1).default(5),

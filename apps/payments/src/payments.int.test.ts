@@ -3,6 +3,7 @@ import { InventoryReserved, type CloudEvent } from "@checkout/contracts";
 import type { RunningService } from "@checkout/messaging";
 import { startStripeSim } from "@checkout/stripe-sim";
 import { connectBus, createTestDatabase, orderPlaced, startNatsServer, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
+import { connect } from "@checkout/db";
 import { PaymentsConfig } from "./config.ts";
 import { startPayments } from "./service.ts";
 
@@ -78,6 +79,19 @@ describe("payments authorizes once both the order and its reservation are known"
     const orders = Array.from({ length: 20 }, () => orderPlaced());
     await Promise.all(orders.flatMap((placed) => [bus.publish(placed), bus.publish(reserved(placed))]));
     for (const placed of orders) await bus.waitForEvent("PAYMENTS", placed.subject, "PaymentAuthorized");
+    for (const placed of orders) expect(await intentsOf(placed.subject)).toHaveLength(1);
+  });
+
+  it("answers that come back together are recorded together, without waiting for slower calls", async () => {
+    stripe.sim.setConfig({ latencyMs: 200 });
+    const orders = Array.from({ length: 30 }, () => orderPlaced());
+    await Promise.all(orders.flatMap((placed) => [bus.publish(placed), bus.publish(reserved(placed))]));
+    for (const placed of orders) await bus.waitForEvent("PAYMENTS", placed.subject, "PaymentAuthorized");
+    const sql = connect(db.url, { max: 1 });
+    const [{ transactions }] = (await sql`
+      SELECT count(DISTINCT xmin::text)::int AS transactions FROM payments WHERE order_id = ANY(${orders.map((o) => o.subject)}::uuid[]) AND status = 'authorized'`) as unknown as [{ transactions: number }];
+    await sql.end();
+    expect(transactions).toBeLessThan(15); // 30 answers, recorded a batch at a time
     for (const placed of orders) expect(await intentsOf(placed.subject)).toHaveLength(1);
   });
 });

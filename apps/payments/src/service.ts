@@ -27,6 +27,7 @@ export function startPayments(config: PaymentsConfig, options: { log?: Logger; b
           metrics,
           batchSize: config.PAYMENT_WORKER_BATCH,
           breaker: createCircuitBreaker({ threshold: config.PAYMENT_BREAKER_THRESHOLD, cooldownMs: config.PAYMENT_BREAKER_COOLDOWN_MS }),
+          onOutboxWritten: () => messaging.relay.wake(),
         }),
     ],
     ...options,

@@ -19,6 +19,9 @@ export function startShipping(config: ShippingConfig, options: { log?: Logger; b
     migrations: [MESSAGING_MIGRATIONS, SHIPPING_MIGRATIONS],
     handlers: shippingHandlers({ carrier }),
     routes: ({ sql }) => shipmentRoutes({ sql }),
+    // The carrier is called inside the handler's transaction, and a batch would wait for each call in
+    // turn: with a carrier that takes time, one message per transaction and many transactions at once.
+    ...(config.CARRIER_LATENCY_MS > 0 ? { consumers: { concurrency: Math.max(config.CONSUMER_CONCURRENCY, 32), batchSize: 1 } } : {}),
     ...options,
   });
 }

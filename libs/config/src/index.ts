@@ -62,8 +62,10 @@ export const baseConfig = z.object({
   NATS_PASSWORD: z.string().optional(),
   /** how many times a message is tried before it goes to the DLQ */
   MAX_DELIVERIES: z.coerce.number().int().min(1).max(100).default(5),
-  /** in-flight messages per consumer */
-  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(32),
+  /** transactions in flight per consumer (each handles a batch of messages) */
+  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** the most messages one consumer transaction handles */
+  CONSUMER_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
   /** how long a delivered message may stay unacknowledged before JetStream redelivers it */
   ACK_WAIT_MS: duration(30_000),
   /**

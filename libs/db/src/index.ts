@@ -1,2 +1,3 @@
 export { connect, ensureDatabase, type Sql, type TransactionSql } from "./connect.ts";
 export { migrate } from "./migrate.ts";
+export { transaction, TransactionRolledBack, type Pipelined } from "./transaction.ts";

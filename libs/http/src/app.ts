@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { HTTPException } from "hono/http-exception";
-import type { Logger } from "@checkout/log";
+import { lazyChild, type Logger } from "@checkout/log";
 import { HttpError } from "./errors.ts";
 import { problem } from "./problem.ts";
 import type { Metrics } from "./metrics.ts";
@@ -39,12 +39,12 @@ export function createApp({
   app.use(requestId());
   app.use(async function accessLog(c, next) {
     const started = performance.now();
-    c.set("log", log.child({ requestId: c.get("requestId") }));
+    c.set("log", lazyChild(log, { requestId: c.get("requestId") }));
     await next();
     const seconds = (performance.now() - started) / 1000;
     const route = c.req.routePath;
     metrics.httpDuration.observe({ method: c.req.method, route, status: String(c.res.status) }, seconds);
-    if (route !== "/healthz" && route !== "/metrics" && route !== "/readyz") {
+    if (route !== "/healthz" && route !== "/metrics" && route !== "/readyz" && log.isLevelEnabled("debug")) {
       const userId = c.get("user")?.id;
       c.get("log").debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000), ...(userId ? { userId } : {}) }, "http");
     }

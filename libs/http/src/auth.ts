@@ -1,11 +1,14 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { sign, verify } from "hono/jwt";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { sign } from "hono/jwt";
 import { z } from "zod";
 import { HttpError } from "./errors.ts";
 
 // Bearer tokens: HS256 JWTs with `sub` (the user id), `role`, `iat` and `exp`, signed with
-// AUTH_JWT_SECRET (libs/config). hono/jwt signs and checks the signature, the algorithm and the times;
-// the claims are then checked here, so a token without `exp` or with an unknown role is refused too.
+// AUTH_JWT_SECRET (libs/config). hono/jwt signs them. They are verified here with node:crypto (HMAC on
+// every request: WebCrypto's promise and key plumbing cost more than the hash, see docs/benchmarks.md):
+// the header must say HS256, the signature must be the exact base64url of the HMAC, and the claims and
+// times are checked, so a token without `exp` or with an unknown role is refused too.
 
 export const Role = z.enum(["shopper", "admin"]);
 export type Role = z.infer<typeof Role>;
@@ -64,20 +67,39 @@ export async function signToken(
 
 /** The user of a token; an Unauthorized error (naming why) when the token is forged, expired or malformed. */
 export async function verifyToken(token: string, secret: string, now = new Date()): Promise<AuthUser> {
-  let payload: unknown;
-  try {
-    // hono checks the header (alg HS256 only: no "none", no algorithm confusion) and the signature; the
-    // times are checked below, against `now`, with some clock skew allowed for iat
-    payload = await verify(token, secret, { alg: ALG, exp: false, iat: false });
-  } catch {
-    throw new Unauthorized("the bearer token is invalid", "invalid_token");
-  }
+  const payload = verifiedPayload(token, secret);
+  if (payload === undefined) throw new Unauthorized("the bearer token is invalid", "invalid_token");
   const claims = Claims.safeParse(payload);
   if (!claims.success) throw new Unauthorized(`the bearer token lacks valid claims (${claims.error.issues.map((i) => i.path.join(".")).join(", ")})`, "invalid_token");
   const seconds = Math.floor(now.getTime() / 1000);
   if (claims.data.exp <= seconds) throw new Unauthorized("the bearer token has expired", "invalid_token");
   if (claims.data.iat > seconds + CLOCK_SKEW_SECONDS) throw new Unauthorized("the bearer token was issued in the future", "invalid_token");
   return { id: claims.data.sub, role: claims.data.role };
+}
+
+const decodeJson = (part: string): unknown => {
+  try {
+    return JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The payload of a compact JWS whose header says HS256 (no "none", no algorithm confusion) and whose
+ * signature is the base64url HMAC-SHA256 of `header.payload` with `secret`, character for character
+ * (base64url decoding is lenient; comparing the encoded form is not); undefined otherwise.
+ */
+function verifiedPayload(token: string, secret: string): unknown {
+  const parts = token.split(".");
+  if (parts.length !== 3) return undefined;
+  const [header, payload, signature] = parts as [string, string, string];
+  const head = decodeJson(header) as { alg?: unknown } | undefined;
+  if (head?.alg !== ALG) return undefined;
+  const expected = Buffer.from(createHmac("sha256", secret).update(`${header}.${payload}`).digest("base64url"));
+  const given = Buffer.from(signature);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  return decodeJson(payload);
 }
 
 /** The token of an `Authorization: Bearer <token>` header value. */

@@ -51,6 +51,27 @@ describe("signToken / verifyToken", () => {
     expect(await refusal(verifyToken(future, SECRET))).toMatchObject({ status: 401 });
     expect(await refusal(verifyToken("a.b.c", SECRET))).toMatchObject({ status: 401 });
   });
+
+  it("refuses alg none, another algorithm, a changed payload and a signature spelled differently", async () => {
+    const token = await signToken({ sub: "alice" }, SECRET);
+    const [header, payload, signature] = token.split(".") as [string, string, string];
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
+    const forged = [
+      `${encode({ alg: "none", typ: "JWT" })}.${payload}.`,
+      `${encode({ alg: "none", typ: "JWT" })}.${payload}.${signature}`,
+      `${encode({ alg: "HS512", typ: "JWT" })}.${payload}.${signature}`,
+      `${header}.${encode({ ...claims, role: "admin" })}.${signature}`,
+      `${header}.${payload}.${signature}=`,
+      `${header}.${payload}.${signature.slice(0, -1)}${signature.at(-1) === "A" ? "B" : "A"}`,
+      `${header}.${payload}`,
+      `${header}.${payload}.${signature}.x`,
+    ];
+    for (const candidate of forged) {
+      expect(await refusal(verifyToken(candidate, SECRET)), candidate).toMatchObject({ status: 401, message: "the bearer token is invalid" });
+    }
+    await expect(verifyToken(token, SECRET)).resolves.toEqual({ id: "alice", role: "shopper" });
+  });
 });
 
 describe("bearerToken", () => {

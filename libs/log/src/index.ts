@@ -1,6 +1,7 @@
 import { pino, type DestinationStream, type Logger } from "pino";
 
 export type { Logger } from "pino";
+export { lazyChild } from "./lazy-child.ts";
 
 /** The same field at the top of a log object and up to `depth` objects down (`x`, `*.x`, `*.*.x`, ...). */
 const atDepth = (field: string, depth: number) => Array.from({ length: depth + 1 }, (_, level) => [...Array<string>(level).fill("*"), field].join("."));

@@ -14,6 +14,13 @@ export interface HandlerContext {
 
 export interface Handler<TData = any> {
   subscribe: EventContract<string, TData>;
+  /**
+   * Within one batch's transaction, handlers of different orders run side by side (their statements
+   * share the connection's round trips), and those of one order run one after the other, in stream order.
+   * A handler whose decision reads rows other orders' handlers write (stock levels) names them here:
+   * handlers that share a key also run one after the other. The order id is always a key.
+   */
+  sharedKeys?(event: CloudEvent<string, TData>): string[];
   /** returns the events to publish; never publishes, acks or opens a transaction itself */
   handle(event: CloudEvent<string, TData>, context: HandlerContext): Promise<AnyEvent[]> | AnyEvent[];
 }

@@ -13,3 +13,4 @@ export const MESSAGING_MIGRATIONS = new URL("../migrations", import.meta.url).pa
 export * from "./runtime.ts";
 export * from "./service.ts";
 export * from "./dlq/index.ts";
+export * from "./alarm.ts";

@@ -4,18 +4,32 @@ import type { AnyEvent } from "./handler.ts";
 
 export const OUTBOX_CHANNEL = "checkout_outbox";
 
+/** An event to publish and the trace context it travels with. */
+export interface OutboxEntry {
+  event: AnyEvent;
+  traceparent?: string | undefined;
+}
+
 /**
  * Adds events to the outbox inside the caller's transaction and wakes the relay on commit
  * (NOTIFY is delivered only if the transaction commits).
  */
 export async function writeOutbox(sql: TransactionSql | Sql, events: AnyEvent[], { traceparent }: { traceparent?: string | undefined } = {}): Promise<void> {
-  if (events.length === 0) return;
-  const rows = events.map((event) => {
-    const contract = contractForType(event.type);
-    if (!contract) throw new Error(`no contract for event type ${event.type}`);
-    return { event_id: event.id, subject: contract.subject(event.subject), payload: JSON.stringify(event), traceparent: traceparent ?? null };
-  });
-  // one round trip: the rows and the wake-up of the relay in one statement
+  await writeOutboxEntries(sql, events.map((event) => ({ event, traceparent })));
+}
+
+/** The outbox row of an event: what the relay publishes, on the subject its contract gives it. */
+export function outboxRow({ event, traceparent }: OutboxEntry): { event_id: string; subject: string; payload: string; traceparent: string | null } {
+  const contract = contractForType(event.type);
+  if (!contract) throw new Error(`no contract for event type ${event.type}`);
+  return { event_id: event.id, subject: contract.subject(event.subject), payload: JSON.stringify(event), traceparent: traceparent ?? null };
+}
+
+/** writeOutbox for events that each carry their own trace context (the events of a batch of messages). */
+export async function writeOutboxEntries(sql: TransactionSql | Sql, entries: OutboxEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const rows = entries.map(outboxRow);
+  // one round trip: the rows and the wake-up of the relay in one statement (one NOTIFY, however many rows)
   await sql`
     WITH written AS (INSERT INTO outbox ${sql(rows, "event_id", "subject", "payload", "traceparent")} RETURNING 1)
     SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM (SELECT 1 FROM written LIMIT 1) AS any_row`;

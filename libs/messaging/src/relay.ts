@@ -1,27 +1,44 @@
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import type { JetStreamClient } from "@nats-io/jetstream";
-import type { Sql } from "@checkout/db";
+import { transaction, type Sql } from "@checkout/db";
 import type { Logger } from "@checkout/log";
 import { backoffMs } from "./backoff.ts";
 import { OUTBOX_CHANNEL } from "./outbox.ts";
 
 export interface OutboxRelay {
+  /** publish now: for a writer in this process that just committed outbox rows (saves the NOTIFY's trip) */
+  wake(): void;
   /** publishes what is pending now; resolves when the outbox was seen empty once */
   flush(): Promise<void>;
   stop(): Promise<void>;
 }
 
+interface Row {
+  id: string;
+  event_id: string;
+  subject: string;
+  payload: string;
+  traceparent: string | null;
+}
+
 /**
- * Publishes outbox rows in id order with Nats-Msg-Id = event id, deleting each batch only after the
- * server acknowledged every message in it. A failed batch is rolled back and retried with backoff, so no
- * row is ever skipped. Several relays share the table through FOR UPDATE SKIP LOCKED. It wakes on the
- * commit of an outbox write (LISTEN/NOTIFY) and also polls, in case a notification was missed.
+ * Publishes outbox rows with Nats-Msg-Id = event id. A round takes up to `batchSize` rows in id order and
+ * deletes them in a transaction that commits only after the server acknowledged every publish; a failed
+ * round is rolled back (the rows are back) and retried with backoff, so no row is ever skipped, and a row
+ * published twice (a crash between the acks and the commit) is dropped by the stream's duplicate window.
+ * Up to `window` rounds are in flight at once: the next round takes the following rows (FOR UPDATE SKIP
+ * LOCKED) while the server is still acknowledging the previous one, and several relays, in this process
+ * or others, share the table the same way. Each round sends its publishes in id order, after those of
+ * the round before, so the stream receives them in id order, except around a failed round, whose rows
+ * are published again later. It wakes on the commit of an outbox write (LISTEN/NOTIFY, or `wake()` from
+ * this process) and also polls, in case a notification was missed.
  */
 export async function startOutboxRelay({
   sql,
   js,
   log,
   batchSize = 500,
+  window = 2,
   pollMs = 1_000,
   publishTimeoutMs = 5_000,
   onPublished = () => {},
@@ -30,64 +47,103 @@ export async function startOutboxRelay({
   js: JetStreamClient;
   log: Logger;
   batchSize?: number;
+  window?: number;
   pollMs?: number;
   publishTimeoutMs?: number;
   onPublished?: (count: number) => void;
 }): Promise<OutboxRelay> {
   let stopped = false;
-  let wake: () => void = () => {};
+  let pending = true; // rows may be waiting: look at start-up
+  let interrupt: () => void = () => {};
   let idleWaiters: Array<() => void> = [];
-  const listener = await sql.listen(OUTBOX_CHANNEL, () => wake());
+  const wake = () => {
+    pending = true;
+    interrupt();
+  };
+  const listener = await sql.listen(OUTBOX_CHANNEL, wake);
 
-  async function publishBatch(): Promise<number> {
-    return sql.begin(async (tx) => {
-      const rows = await tx<{ id: string; event_id: string; subject: string; payload: string; traceparent: string | null }[]>`
-        SELECT id, event_id, subject, payload, traceparent FROM outbox ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
-      if (rows.length === 0) return 0;
-      await Promise.all(
-        rows.map((row) => {
+  /**
+   * One round: resolves `sent` once its publishes are on the wire (the next round may start), and
+   * returns how many rows it published.
+   */
+  function round(sent: () => void): Promise<number> {
+    // BEGIN goes with the DELETE, and the COMMIT follows the last ack: two round trips to PostgreSQL
+    return transaction(sql, async (tx) => {
+        const rows = await tx<Row[]>`
+          DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
+          RETURNING id, event_id, subject, payload, traceparent`;
+        if (rows.length === 0) return 0;
+        rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+        const acks = rows.map((row) => {
           const h = natsHeaders();
           h.set("Content-Type", "application/cloudevents+json");
           if (row.traceparent) h.set("traceparent", row.traceparent);
           return js.publish(row.subject, row.payload, { msgID: row.event_id, headers: h, timeout: publishTimeoutMs });
-        }),
-      );
-      await tx`DELETE FROM outbox WHERE id = ANY(${rows.map((row) => row.id)}::bigint[])`;
-      return rows.length;
-    });
+        });
+        sent();
+        await Promise.all(acks);
+        return rows.length;
+    }).finally(sent);
   }
 
   const idle = () =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, pollMs);
-      wake = () => {
+      interrupt = () => {
         clearTimeout(timer);
         resolve();
       };
     });
 
+  const inFlight = new Set<Promise<unknown>>();
+  let failures = 0;
+  let lastWasEmpty = false;
+
   const loop = (async function relay() {
-    let failures = 0;
     while (!stopped) {
-      try {
-        const published = await publishBatch();
-        failures = 0;
-        if (published > 0) onPublished(published);
-        if (published === batchSize) continue;
-        const waiters = idleWaiters;
-        idleWaiters = [];
-        for (const resolve of waiters) resolve();
+      if (!pending && inFlight.size === 0) {
+        if (lastWasEmpty) {
+          const waiters = idleWaiters;
+          idleWaiters = [];
+          for (const resolve of waiters) resolve();
+        }
         await idle();
-      } catch (error) {
-        failures += 1;
-        const delay = backoffMs(failures, { base: 100, max: 5_000 });
-        log.warn({ err: error, attempt: failures, retryInMs: delay }, "outbox relay: publish failed, will retry");
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        pending = true; // a wake-up, or the poll
+        continue;
       }
+      if (inFlight.size >= window || !pending) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      pending = false;
+      let onWire!: () => void;
+      const wired = new Promise<void>((resolve) => (onWire = resolve));
+      const task = round(onWire).then(
+        (published) => {
+          failures = 0;
+          if (published > 0) onPublished(published);
+          if (published === batchSize) pending = true; // more rows are waiting
+          lastWasEmpty = published === 0 && inFlight.size === 1;
+          if (published > 0) pending = true; // look once more: rows committed during the round
+        },
+        async (error: unknown) => {
+          failures += 1;
+          const delay = backoffMs(failures, { base: 100, max: 5_000 });
+          log.warn({ err: error, attempt: failures, retryInMs: delay }, "outbox relay: publish failed, will retry");
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          pending = true;
+          lastWasEmpty = false;
+        },
+      );
+      const tracked = task.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+      await wired; // the next round's publishes go out after this round's
     }
+    await Promise.all(inFlight);
   })();
 
   return {
+    wake,
     flush: () =>
       new Promise<void>((resolve) => {
         idleWaiters.push(resolve);
@@ -95,7 +151,7 @@ export async function startOutboxRelay({
       }),
     async stop() {
       stopped = true;
-      wake();
+      interrupt();
       await loop;
       await listener.unlisten().catch(() => {});
     },

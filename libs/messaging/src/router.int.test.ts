@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { connect, headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { InventoryReserved, OrderPlaced } from "@checkout/contracts";
 import { connect as connectDb, migrate, type Sql } from "@checkout/db";
@@ -10,12 +10,21 @@ import { defineHandler, DLQ_HEADERS, MAX_DEAD_LETTER_BYTES, MAX_EVENT_BYTES, MES
 
 // A stand-in service: on OrderPlaced it records an effect and emits InventoryReserved, unless the
 // order id is listed in `failing` (then it throws).
+// An order for the SKU "COUNTER" also adds one to a shared counter, reading it and writing it back: a
+// lost update unless such handlers run one after the other (the shared key).
 const failing = new Set<string>();
+const counts = (event: { data: { lines: Array<{ sku: string }> } }) => event.data.lines.some((line) => line.sku === "COUNTER");
 const onOrderPlaced = defineHandler({
   subscribe: OrderPlaced,
+  sharedKeys: (event) => (counts(event) ? ["counter"] : []),
   async handle(event, { sql }) {
     if (failing.has(event.data.orderId)) throw new Error("simulated handler failure");
-    await sql`INSERT INTO effects (order_id) VALUES (${event.data.orderId})`;
+    if (counts(event)) {
+      const [row] = await sql`SELECT n FROM counter`;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      await sql`UPDATE counter SET n = ${Number(row!.n) + 1}`;
+    }
+    await sql`INSERT INTO effects (order_id, txid) VALUES (${event.data.orderId}, txid_current())`;
     return [
       InventoryReserved.create(event.data.orderId, {
         orderId: event.data.orderId,
@@ -53,7 +62,9 @@ beforeAll(async () => {
   db = await createTestDatabase("messaging");
   sql = connectDb(db.url);
   await migrate(sql, [MESSAGING_MIGRATIONS]);
-  await sql`CREATE TABLE effects (id serial PRIMARY KEY, order_id uuid NOT NULL)`;
+  await sql`CREATE TABLE effects (id serial PRIMARY KEY, order_id uuid NOT NULL, txid bigint NOT NULL)`;
+  await sql`CREATE TABLE counter (n integer NOT NULL)`;
+  await sql`INSERT INTO counter VALUES (0)`;
   nc = await connect({ servers: nats.url });
   await startService();
   jsm = await jetstreamManager(nc);
@@ -183,6 +194,92 @@ describe("router", () => {
     }, { what: "the redelivery to be acked" });
     expect(await effects(event.subject)).toBe(1);
     expect(await reservedCount(event.subject)).toBe(1);
+  });
+});
+
+describe("router batches", () => {
+  // publishes while no instance consumes, then starts one: the backlog arrives at once, as under load
+  async function backlog(events: AnyEvent[], publishEach: (event: AnyEvent, index: number) => Promise<unknown> = (event) => publish(event)) {
+    for (const messaging of running.splice(0)) await messaging.stop();
+    for (const [index, event] of events.entries()) await publishEach(event, index);
+    await startService();
+  }
+  const transactionsOf = async (orderIds: string[]) =>
+    Number((await sql`SELECT count(DISTINCT txid) AS n FROM effects WHERE order_id = ANY(${orderIds}::uuid[])`)[0]!.n);
+
+  it("handles a backlog in a few transactions, each event once", async () => {
+    const events = Array.from({ length: 200 }, () => orderPlaced());
+    await backlog(events);
+    const ids = events.map((e) => e.subject);
+    await waitFor(async () => Number((await sql`SELECT count(*) AS n FROM effects WHERE order_id = ANY(${ids}::uuid[])`)[0]!.n) === 200, { what: "200 effects" });
+    for (const id of ids.slice(0, 5)) expect(await effects(id)).toBe(1);
+    expect(await transactionsOf(ids)).toBeLessThan(20);
+    await waitFor(async () => (await reservedCount(events[199]!.subject)) === 1, { what: "the last InventoryReserved" });
+  });
+
+  it("isolates a failing handler: its batch-mates commit once each, it alone is dead-lettered", async () => {
+    const events = Array.from({ length: 40 }, () => orderPlaced());
+    const poison = events[17]!;
+    failing.add(poison.subject);
+    await backlog(events);
+    const good = events.filter((e) => e !== poison).map((e) => e.subject);
+    await waitFor(async () => Number((await sql`SELECT count(*) AS n FROM effects WHERE order_id = ANY(${good}::uuid[])`)[0]!.n) === good.length, { what: "the good events" });
+    for (const id of good) expect(await effects(id)).toBe(1);
+    expect(await transactionsOf(good)).toBeLessThan(10); // still batched around the failure
+    const dead = await waitFor(
+      async () => {
+        const info = await jsm.streams.info("DLQ");
+        for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+          const m = await jsm.streams.getMessage("DLQ", { seq }).catch(() => undefined);
+          if (m?.header.get(DLQ_HEADERS.subject) === OrderPlaced.subject(poison.subject)) return m;
+        }
+      },
+      { timeoutMs: 20_000, what: "the dead letter of the failing event" },
+    );
+    expect(dead.header.get(DLQ_HEADERS.reason)).toMatch(/failed 3 times, last: simulated handler failure/);
+    expect(await effects(poison.subject)).toBe(0);
+    expect(await reservedCount(poison.subject)).toBe(0);
+    for (const id of good.slice(0, 3)) expect(await reservedCount(id)).toBe(1);
+  });
+
+  it("runs the handlers of one batch that share a key one after the other, the others side by side", async () => {
+    // twice, so that the second backlog meets connections whose statements are prepared (postgres.js
+    // pipelines only those): then the handlers of different orders really overlap
+    for (const round of [1, 2]) {
+      const before = Number((await sql`SELECT n FROM counter`)[0]!.n);
+      const events = Array.from({ length: 100 }, (_, i) => orderPlaced({ lines: [{ sku: i % 2 ? "COUNTER" : "MUG-LOGO", qty: 1 }] }));
+      await backlog(events);
+      const ids = events.map((e) => e.subject);
+      await waitFor(async () => Number((await sql`SELECT count(*) AS n FROM effects WHERE order_id = ANY(${ids}::uuid[])`)[0]!.n) === 100, { what: `round ${round}` });
+      expect(Number((await sql`SELECT n FROM counter`)[0]!.n) - before).toBe(50);
+      expect(await transactionsOf(ids)).toBeLessThan(20);
+    }
+  });
+
+  it("handles two copies of one event in the same batch once", async () => {
+    const event = orderPlaced();
+    const others = Array.from({ length: 10 }, () => orderPlaced());
+    await backlog([event, ...others, event], (e, index) => publish(e, `${e.id}-${index}`));
+    await waitFor(async () => (await effects(others[9]!.subject)) === 1, { what: "the batch" });
+    await waitFor(async () => (await reservedCount(event.subject)) === 1, { what: "the event's InventoryReserved" });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await effects(event.subject)).toBe(1);
+    expect(await reservedCount(event.subject)).toBe(1);
+  });
+
+  it("gives each emitted event the trace of the message that caused it", async () => {
+    const events = Array.from({ length: 5 }, () => orderPlaced());
+    const traceOf = (index: number) => `${String(index + 1).padStart(2, "0")}`.repeat(16);
+    await backlog(events, (event, index) => {
+      const h = natsHeaders();
+      h.set("traceparent", `00-${traceOf(index)}-${"ab".repeat(8)}-01`);
+      return jetstream(nc).publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id, headers: h });
+    });
+    for (const [index, event] of events.entries()) {
+      await waitFor(async () => (await reservedCount(event.subject)) === 1, { what: `InventoryReserved ${index}` });
+      const stored = await jsm.streams.getMessage("INVENTORY", { last_by_subj: InventoryReserved.subject(event.subject) });
+      expect(stored!.header.get("traceparent")).toMatch(new RegExp(`^00-${traceOf(index)}-[0-9a-f]{16}-01$`));
+    }
   });
 });
 

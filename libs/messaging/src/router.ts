@@ -3,7 +3,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { Streams, type StreamName } from "@checkout/contracts";
 import { ensureConsumer } from "./topology.ts";
 import type { Handler } from "./handler.ts";
-import { processMessage, type ProcessOptions, type Outcome } from "./process-message.ts";
+import { processBatch, type ProcessOptions, type Outcome } from "./process-message.ts";
 
 export interface Router {
   /** registers handlers; call before start() */
@@ -19,9 +19,14 @@ export interface Router {
 export interface RouterOptions extends Omit<ProcessOptions, "js" | "durable" | "stream" | "handlers"> {
   nc: NatsConnection;
   service: string;
+  /** transactions in flight per consumer */
   concurrency?: number;
+  /** the most messages one transaction handles */
+  batchSize?: number;
   ackWaitMs?: number;
   onOutcome?: (consumer: string, outcome: Outcome, seconds: number) => void;
+  /** called once per batch taken off the queue, with its size */
+  onBatch?: (consumer: string, size: number) => void;
 }
 
 export const durableName = (service: string, stream: string) => `${service}-${stream.toLowerCase()}`;
@@ -29,11 +34,17 @@ export const durableName = (service: string, stream: string) => `${service}-${st
 /**
  * Owns parse → transaction (inbox + business write + outbox) → commit → ack for every handler of a
  * service, plus nak-with-backoff and dead-lettering. One durable pull consumer per stream.
+ *
+ * Delivered messages queue up; up to `concurrency` transactions per consumer each take what is queued, at
+ * most `batchSize` messages, and handle it in one transaction (processBatch). An idle consumer handles a
+ * message as soon as it arrives, alone; a busy one handles many per commit: the batches grow with the
+ * load. The queue is bounded, so a slow database slows the pulls instead of filling memory.
  */
-export function createRouter({ nc, service, concurrency = 32, ackWaitMs = 30_000, onOutcome = () => {}, ...options }: RouterOptions): Router {
+export function createRouter({ nc, service, concurrency = 2, batchSize = 100, ackWaitMs = 30_000, onOutcome = () => {}, onBatch = () => {}, ...options }: RouterOptions): Router {
   const handlers: Handler[] = [];
   const running: Array<{ messages: ConsumerMessages; done: Promise<void> }> = [];
   const js: JetStreamClient = jetstream(nc);
+  const bound = batchSize * concurrency;
 
   const byStream = () => {
     const groups = new Map<StreamName, Map<string, Handler>>();
@@ -50,25 +61,60 @@ export function createRouter({ nc, service, concurrency = 32, ackWaitMs = 30_000
   async function consume(stream: StreamName, group: Map<string, Handler>) {
     const durable = durableName(service, stream);
     const jsm = await jetstreamManager(nc);
-    await ensureConsumer(jsm, { stream, durable, filterSubject: `${Streams[stream].prefix}.>`, ackWaitMs, maxAckPending: Math.max(1_000, concurrency * 4) });
+    await ensureConsumer(jsm, { stream, durable, filterSubject: `${Streams[stream].prefix}.>`, ackWaitMs, maxAckPending: Math.max(1_000, bound * 4) });
     const consumer = await js.consumers.get(stream, durable);
-    const messages = await consumer.consume({ max_messages: concurrency * 2 });
+    const messages = await consumer.consume({ max_messages: bound });
+    const queue: JsMsg[] = [];
     const inFlight = new Set<Promise<void>>();
+    let scheduled = false;
+    let roomWaiter: (() => void) | undefined;
+
+    const pump = () => {
+      scheduled = false;
+      while (inFlight.size < concurrency && queue.length > 0) {
+        const batch = queue.splice(0, batchSize);
+        const task = handle(batch, durable, stream, group).finally(() => {
+          inFlight.delete(task);
+          if (queue.length < bound) roomWaiter?.();
+          pump();
+        });
+        inFlight.add(task);
+      }
+    };
+    // after the messages of one socket read have all been queued, so that they share a transaction
+    const schedule = () => {
+      if (scheduled) return;
+      scheduled = true;
+      setImmediate(pump);
+    };
+
     const done = (async () => {
       for await (const msg of messages) {
-        const task = handle(msg, durable, stream, group).finally(() => inFlight.delete(task));
-        inFlight.add(task);
-        if (inFlight.size >= concurrency) await Promise.race(inFlight);
+        queue.push(msg);
+        schedule();
+        if (queue.length >= bound) {
+          await new Promise<void>((resolve) => (roomWaiter = resolve));
+          roomWaiter = undefined;
+        }
       }
-      await Promise.all(inFlight);
+      while (queue.length > 0 || inFlight.size > 0) {
+        pump();
+        await Promise.race(inFlight);
+      }
     })();
     running.push({ messages, done });
   }
 
-  async function handle(msg: JsMsg, durable: string, stream: StreamName, group: Map<string, Handler>) {
+  async function handle(batch: JsMsg[], durable: string, stream: StreamName, group: Map<string, Handler>) {
     const started = performance.now();
-    const outcome = await processMessage(msg, { ...options, js, durable, stream, handlers: group });
-    onOutcome(durable, outcome, (performance.now() - started) / 1000);
+    onBatch(durable, batch.length);
+    const outcomes = await processBatch(batch, { ...options, js, durable, stream, handlers: group }).catch((error: unknown) => {
+      // processBatch settles every message itself; this is a bug, and the messages will be redelivered
+      options.log.error({ err: error, consumer: durable }, "batch failed unexpectedly; its messages will be redelivered");
+      return [] as Outcome[];
+    });
+    const seconds = (performance.now() - started) / 1000;
+    for (const outcome of outcomes) onOutcome(durable, outcome, seconds);
   }
 
   return {

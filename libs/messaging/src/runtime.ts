@@ -33,7 +33,10 @@ export interface MessagingOptions {
   handlers?: Handler[] | ((buckets: Record<string, KV>) => Handler[]);
   buckets?: BucketSpec[];
   maxDeliveries?: number;
+  /** transactions in flight per consumer */
   concurrency?: number;
+  /** the most messages one transaction handles */
+  batchSize?: number;
   ackWaitMs?: number;
   now?: () => Date;
   beforeAck?: (event: AnyEvent) => boolean | Promise<boolean>;
@@ -55,16 +58,19 @@ export async function startMessaging({ service, natsUrl, natsUser, natsPassword,
 
   const outcomes = metrics.counter("messages_total", "messages consumed, by consumer and outcome", ["consumer", "outcome"]);
   const durations = metrics.histogram("message_handling_seconds", "time from delivery to ack, by consumer", ["consumer"]);
+  const batches = metrics.histogram("consumer_batch_messages", "messages per consumer transaction, by consumer", ["consumer"], [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000]);
   const router = createRouter({
     nc,
     sql,
     log,
     service,
     ...routerOptions,
+    onOutboxWritten: () => relay.wake(),
     onOutcome(consumer, outcome, seconds) {
       outcomes.inc({ consumer, outcome });
       durations.observe({ consumer }, seconds);
     },
+    onBatch: (consumer, size) => batches.observe({ consumer }, size),
   }).add(...(typeof handlers === "function" ? handlers(opened) : handlers));
   await router.start();
 

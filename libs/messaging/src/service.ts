@@ -18,6 +18,7 @@ export interface ServiceConfig {
   NATS_PASSWORD?: string | undefined;
   MAX_DELIVERIES: number;
   CONSUMER_CONCURRENCY: number;
+  CONSUMER_BATCH: number;
   ACK_WAIT_MS: number;
   DATABASE_POOL_MAX: number;
   INBOX_RETENTION_MS: number;
@@ -59,6 +60,7 @@ export async function runService({
   beforeAck,
   ackWaitMs,
   poolSize = config.DATABASE_POOL_MAX,
+  consumers = { concurrency: config.CONSUMER_CONCURRENCY, batchSize: config.CONSUMER_BATCH },
 }: {
   name: string;
   config: ServiceConfig;
@@ -76,6 +78,8 @@ export async function runService({
   beforeAck?: (event: AnyEvent) => boolean | Promise<boolean>;
   ackWaitMs?: number;
   poolSize?: number;
+  /** transactions in flight per consumer, and messages per transaction (CONSUMER_CONCURRENCY, CONSUMER_BATCH) */
+  consumers?: { concurrency: number; batchSize: number };
 }): Promise<RunningService> {
   const metrics = createMetrics(name);
   await ensureDatabase(config.DATABASE_URL);
@@ -95,7 +99,8 @@ export async function runService({
     handlers,
     buckets,
     maxDeliveries: config.MAX_DELIVERIES,
-    concurrency: config.CONSUMER_CONCURRENCY,
+    concurrency: consumers.concurrency,
+    batchSize: consumers.batchSize,
     ackWaitMs: ackWaitMs ?? config.ACK_WAIT_MS,
     ...(beforeAck ? { beforeAck } : {}),
   });

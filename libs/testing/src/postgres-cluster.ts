@@ -35,9 +35,10 @@ const runAs = () => {
 
 /**
  * A private PostgreSQL cluster (initdb into a temporary directory, a free port), so that a test can
- * crash and restart the database without touching the machine's server.
+ * crash and restart the database without touching the machine's server. `settings` are extra server
+ * settings (`-c name=value`).
  */
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+export async function startPostgresCluster({ settings = {} }: { settings?: Record<string, string> } = {}): Promise<PostgresCluster> {
   const bin = binDir();
   const user = runAs();
   const dir = mkdtempSync(join(tmpdir(), "checkout-pg-"));
@@ -60,7 +61,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     adminUrl,
     port,
     async start() {
-      child = spawn(`${bin}/postgres`, ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", "-c", "fsync=on"], {
+      child = spawn(`${bin}/postgres`, ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", "-c", "fsync=on", ...Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`])], {
         stdio: "ignore",
         ...user,
       });

@@ -6,6 +6,8 @@ import type { PostgresRate } from "../raw/postgres-rate.ts";
 import type { BaselineResult } from "../baseline/run.ts";
 import type { AuditResult } from "../verify/audit.ts";
 import type { StuckOrder } from "../verify/stuck.ts";
+import type { StatementCost } from "../observe/pg-statements.ts";
+import type { ConsumerBatches } from "../observe/batches.ts";
 import type { Scenario } from "../options.ts";
 
 export const RESULT_SCHEMA = "checkout-bench/1";
@@ -99,12 +101,20 @@ export interface BenchResult {
   events: StreamStats & { perSaga: number };
   postgres: { commits: Record<string, number>; total: number; perSaga: number; perSecond: number };
   raw: { jetstream: JetStreamRate; postgres: PostgresRate; postgresNotify: PostgresRate; sagaEventsToJetStream: number; sagaCommitsToPostgres: number } | null;
-  resources: { duringLoad: ResourceSummary };
+  resources: {
+    duringLoad: ResourceSummary;
+    /** CPU-ms per accepted order by process (the bench included), first arrival → system quiet: what one saga costs */
+    perSaga?: { cpuMs: Record<string, number>; totalCpuMs: number };
+  };
   /** the naive design with the same plan; both rates are COMPLETED orders from the first arrival to the last completion */
   baseline: (BaselineResult & { sagaCompletedPerSec: number; ratio: number | null }) | null;
   targets: TargetResult[];
   timeline: Array<{ s: number; sent: number; accepted: number; finished: number; busy: number }>;
   chart: string | null;
+  /** --pg-statements: the statements that took the most server time over the load and the drain */
+  statements?: StatementCost[];
+  /** messages per transaction of each durable consumer over the run (consumer_batch_messages) */
+  batches?: Record<string, ConsumerBatches>;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);

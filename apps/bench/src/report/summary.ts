@@ -47,6 +47,10 @@ export function headlineRows(r: BenchResult): string[][] {
       `same measure → saga/baseline = ${n(r.baseline.ratio, 2)}×; baseline p99 ${ms(r.baseline.latency.p99)}${r.baseline.completedPerSecInWindow === null ? "" : `, ${n(r.baseline.completedPerSecInWindow, 1)}/s in the window`}; answers ${JSON.stringify(r.baseline.answers)}${r.baseline.unsent ? `, ${n(r.baseline.unsent)} never sent` : ""}`,
     ]);
   }
+  if (r.batches && Object.keys(r.batches).length > 0) {
+    const means = Object.entries(r.batches).sort(([a], [b]) => a.localeCompare(b)).map(([consumer, b]) => `${consumer} ${n(b.mean, 1)}`);
+    rows.push(["messages per transaction", `mean ${n(means.length ? Object.values(r.batches).reduce((s, b) => s + b.messages, 0) / Math.max(1, Object.values(r.batches).reduce((s, b) => s + b.transactions, 0)) : 0, 1)}`, means.join(", ")]);
+  }
   const g = r.load.generator;
   rows.push(["generator", `send lag p99 ${ms(g.sendLagMs.p99)}`, `max ${ms(g.sendLagMs.max)}; peak in flight ${n(g.peakInFlight)}; CPU ${n(g.cpuCores, 2)} cores`]);
   const load = r.resources.duringLoad;
@@ -56,8 +60,11 @@ export function headlineRows(r: BenchResult): string[][] {
 
 export function resourceRows(r: BenchResult): string[][] {
   const { peakRssMb, cpuCores } = r.resources.duringLoad;
+  const perSaga = r.resources.perSaga?.cpuMs ?? {};
   const names = [...new Set([...Object.keys(peakRssMb), ...Object.keys(cpuCores)])];
-  return names.map((name) => [name, peakRssMb[name] === undefined ? "" : `${n(peakRssMb[name], 1)} MB`, cpuCores[name] === undefined ? "" : n(cpuCores[name], 2)]);
+  const rows = names.map((name) => [name, peakRssMb[name] === undefined ? "" : `${n(peakRssMb[name], 1)} MB`, cpuCores[name] === undefined ? "" : n(cpuCores[name], 2), perSaga[name] === undefined ? "" : n(perSaga[name], 2)]);
+  if (r.resources.perSaga) rows.push(["all", "", "", n(r.resources.perSaga.totalCpuMs, 2)]);
+  return rows;
 }
 
 export function phaseRows(r: BenchResult): string[][] {
@@ -82,7 +89,7 @@ export function renderSummary(r: BenchResult, { file }: { file?: string } = {}):
   if (r.saga.byIntent) {
     parts.push("", renderTable([{ header: "intent" }, { header: "outcomes" }], Object.entries(r.saga.byIntent).map(([intent, outcomes]) => [intent, Object.entries(outcomes).map(([k, v]) => `${k} ${n(v)}`).join(", ")])));
   }
-  parts.push("", renderTable([{ header: "process" }, { header: "peak RSS", align: "right" }, { header: "CPU cores (load)", align: "right" }], resourceRows(r)));
+  parts.push("", renderTable([{ header: "process" }, { header: "peak RSS", align: "right" }, { header: "CPU cores (load)", align: "right" }, { header: "CPU ms per order", align: "right" }], resourceRows(r)));
   parts.push("", renderTable([{ header: "target" }, { header: "result" }, { header: "measured" }], r.targets.map((t) => [t.target, mark(t.met), t.measured])));
   if (file) parts.push("", `result: ${file}${r.chart ? `\nchart:  ${r.chart}` : ""}`);
   return `${parts.join("\n")}\n`;

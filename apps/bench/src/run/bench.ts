@@ -12,6 +12,8 @@ import { watchOutcomes } from "../observe/outcomes.ts";
 import { startResourceSampler, type Watched } from "../observe/resources.ts";
 import { settle, waitForQuiet, type Settlement } from "../observe/settle.ts";
 import { commitCounts, streamStats } from "../observe/streams.ts";
+import { resetStatements, topStatements } from "../observe/pg-statements.ts";
+import { consumerBatches } from "../observe/batches.ts";
 import { measureJetStreamRate } from "../raw/jetstream-rate.ts";
 import { measurePostgresRate } from "../raw/postgres-rate.ts";
 import { compensatedAt, finalOrders, openReader } from "../verify/orders-db.ts";
@@ -80,6 +82,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       { name: "nats-server", port: system.nats.port },
       ...(bench.pg.kind === "private" ? [{ name: "postgres", port: bench.pg.port, children: true, rss: false }] : []),
     ];
+    if (options.pgStatements && bench.pg.kind === "private") await resetStatements(bench.pg.adminUrl);
     const sampler = startResourceSampler(watched);
     const dbService = Object.fromEntries(Object.entries(system.databases).map(([service, db]) => [db.name, service]));
     const commitsBefore = await commitCounts(bench.pg.adminUrl, Object.keys(dbService));
@@ -158,8 +161,10 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       progress.log(`audit (${audit.source}): ${audit.ok ? "ok" : "VIOLATIONS"}`);
       if ([...final.values()].some((o) => o.status !== "COMPLETED" && o.status !== "CANCELLED")) stuck = await describeStuck({ orders: db("orders"), inventory: db("inventory"), payments: db("payments") });
     }
+    const batches = await consumerBatches(SERVICES.filter((name) => system.services[name]).map((name) => `${system.url(name)}/metrics`));
     await sampler.stop();
     await watch.stop();
+    const statements = options.pgStatements && bench.pg.kind === "private" ? await topStatements(bench.pg.adminUrl, dbService) : undefined;
 
     let baseline = null;
     if (options.baseline && full) {
@@ -196,6 +201,8 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       stuck,
       baseline,
       timeline,
+      ...(statements ? { statements } : {}),
+      batches,
     });
   } finally {
     await bench.stop();

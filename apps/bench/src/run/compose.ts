@@ -40,6 +40,8 @@ export interface RunFacts {
   stuck: StuckOrder[];
   baseline: BaselineResult | null;
   timeline: BenchResult["timeline"];
+  statements?: BenchResult["statements"];
+  batches?: BenchResult["batches"];
 }
 
 const round = (value: number, digits = 1) => (Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : Number.NaN);
@@ -51,6 +53,13 @@ const countBy = <T>(items: Iterable<T>, key: (item: T) => string) => {
 const outcomeKey = (order: FinalOrder | undefined) => (!order ? "missing" : order.cancelReason ? `${order.status}:${order.cancelReason}` : order.status);
 
 /** Reduces what a run observed to the result: rates, latencies, outcomes, costs, targets. */
+/** CPU-milliseconds each process spent per accepted order, from the first arrival until the system was quiet. */
+function cpuPerSaga(whole: ReturnType<typeof summarizeResources>, accepted: number): { cpuMs: Record<string, number>; totalCpuMs: number } {
+  const cpuMs: Record<string, number> = {};
+  for (const [name, seconds] of Object.entries(whole.cpuSeconds)) cpuMs[name] = round((seconds * 1_000) / Math.max(1, accepted), 2);
+  return { cpuMs, totalCpuMs: round(Object.values(cpuMs).reduce((a, b) => a + b, 0), 2) };
+}
+
 export function composeResult(f: RunFacts): BenchResult {
   const { ledger, plan, options, outcomes } = f;
   const n = plan.orders.length;
@@ -193,9 +202,14 @@ export function composeResult(f: RunFacts): BenchResult {
     raw: f.raw
       ? { ...f.raw, sagaEventsToJetStream: round(f.streams.perSecond / f.raw.jetstream.perSecond, 3), sagaCommitsToPostgres: round(totalCommits / Math.max(0.001, busyS) / f.raw.postgres.perSecond, 3) }
       : null,
-    resources: { duringLoad: summarizeResources(f.samples, f.load.startedAt, Math.max(f.load.endedAt, f.load.startedAt + 1_000), f.machine.nproc) },
+    resources: {
+      duringLoad: summarizeResources(f.samples, f.load.startedAt, Math.max(f.load.endedAt, f.load.startedAt + 1_000), f.machine.nproc),
+      perSaga: cpuPerSaga(summarizeResources(f.samples, f.load.startedAt, f.settlement.systemQuietAt ?? Number.POSITIVE_INFINITY, f.machine.nproc), accepted.length),
+    },
     baseline: f.baseline ? { ...f.baseline, sagaCompletedPerSec: round(sagaCompletedPerSec), ratio: f.baseline.completedPerSec > 0 ? round(sagaCompletedPerSec / f.baseline.completedPerSec, 2) : null } : null,
     timeline: f.timeline,
+    ...(f.statements ? { statements: f.statements } : {}),
+    ...(f.batches ? { batches: f.batches } : {}),
     chart: null,
   };
   result.load.generator.cpuCores = result.resources.duringLoad.cpuCores["bench"] ?? null;

@@ -52,8 +52,9 @@ export interface BenchSystem {
  * private PostgreSQL cluster by default, so that other test suites on the machine's server neither
  * share our WAL fsyncs nor our 100 connections (five services × a pool of 20 would take them all).
  */
-export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "env" | "profile" | "acceptanceOnly">, label: string): Promise<BenchSystem> {
-  const cluster = options.pg === "private" ? await startPostgresCluster() : undefined;
+export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "env" | "profile" | "acceptanceOnly" | "pgStatements">, label: string): Promise<BenchSystem> {
+  const settings: Record<string, string> = options.pgStatements ? { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "all" } : {};
+  const cluster = options.pg === "private" ? await startPostgresCluster({ settings }) : undefined;
   const adminUrl = cluster?.adminUrl ?? PG_URL;
   const env = benchEnv(options.env, { profile: options.profile });
   // alone, orders still needs an inventory URL (product pages ask it for stock; checkout does not)

@@ -23,8 +23,11 @@ const columns = (sql: Db) =>
  * by side would otherwise both see "nothing here", and one would hold stock under the other's tombstone.
  */
 export async function lockReservation(sql: Db, orderId: string): Promise<Reservation | undefined> {
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`inventory:${orderId}`}, 0))`;
-  const [row] = await sql<Reservation[]>`SELECT ${columns(sql)} FROM reservations WHERE order_id = ${orderId} FOR UPDATE`;
+  // sent together (one round trip); PostgreSQL runs them in this order
+  const [, [row]] = await Promise.all([
+    sql`SELECT pg_advisory_xact_lock(hashtextextended(${`inventory:${orderId}`}, 0))`,
+    sql<Reservation[]>`SELECT ${columns(sql)} FROM reservations WHERE order_id = ${orderId} FOR UPDATE`,
+  ]);
   return row;
 }
 

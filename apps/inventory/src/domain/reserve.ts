@@ -37,3 +37,6 @@ export function decideReservation(stock: StockLevels, lines: readonly Line[]): R
   const reason = problems.some((p) => p.problem === "unknown_sku") ? "unknown_sku" : "out_of_stock";
   return { ok: false, reason, lines: problems };
 }
+
+/** The keys under which handlers that read these SKUs' stock levels run one after the other in a batch. */
+export const stockKeys = (lines: readonly { sku: string }[]): string[] => lines.map((line) => `stock:${line.sku}`);

@@ -2,7 +2,7 @@ import { InventoryCommitted, InventoryRejected, OrderConfirmed } from "@checkout
 import { defineHandler } from "@checkout/messaging";
 import { commitStock, lockAvailable, onHandDown } from "../db/stock.ts";
 import { lockReservation, setReservationStatus } from "../db/reservations.ts";
-import { decideReservation } from "../domain/reserve.ts";
+import { decideReservation, stockKeys } from "../domain/reserve.ts";
 
 /**
  * A confirmed order's hold leaves the shelf for good. When the hold expired before the confirmation
@@ -11,13 +11,14 @@ import { decideReservation } from "../domain/reserve.ts";
  */
 export const onOrderConfirmed = defineHandler({
   subscribe: OrderConfirmed,
+  // a confirmation after expiry takes the stock again: like a reservation, it reads the stock levels
+  sharedKeys: (event) => stockKeys(event.data.lines),
   async handle(event, { sql, log }) {
     const { orderId } = event.data;
     const reservation = await lockReservation(sql, orderId);
     const causedBy = event;
     if (reservation?.status === "held") {
-      await commitStock(sql, reservation.lines);
-      await setReservationStatus(sql, orderId, "committed");
+      await Promise.all([commitStock(sql, reservation.lines), setReservationStatus(sql, orderId, "committed")]);
       return [InventoryCommitted.create(orderId, { orderId, reservationId: reservation.id, lines: reservation.lines }, { causedBy })];
     }
     if (reservation?.status === "released" && reservation.releaseReason === "expired") {
@@ -26,8 +27,7 @@ export const onOrderConfirmed = defineHandler({
         log.warn("confirmation after the hold expired, and the stock is gone: refusing the order");
         return [InventoryRejected.create(orderId, { orderId, reason: decision.reason, lines: decision.lines }, { causedBy })];
       }
-      await onHandDown(sql, decision.lines);
-      await setReservationStatus(sql, orderId, "committed");
+      await Promise.all([onHandDown(sql, decision.lines), setReservationStatus(sql, orderId, "committed")]);
       log.info("confirmation after the hold expired: stock taken again and committed");
       return [InventoryCommitted.create(orderId, { orderId, reservationId: reservation.id, lines: reservation.lines }, { causedBy })];
     }

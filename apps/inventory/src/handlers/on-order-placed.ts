@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { InventoryRejected, InventoryReserved, OrderPlaced } from "@checkout/contracts";
 import { defineHandler } from "@checkout/messaging";
-import { decideReservation, mergeLines } from "../domain/reserve.ts";
+import { decideReservation, mergeLines, stockKeys } from "../domain/reserve.ts";
 import { holdStock, lockAvailable } from "../db/stock.ts";
 import { insertReservation, lockReservation } from "../db/reservations.ts";
 
@@ -9,6 +9,8 @@ import { insertReservation, lockReservation } from "../db/reservations.ts";
 export const onOrderPlaced = ({ reservationTtlMs }: { reservationTtlMs: number }) =>
   defineHandler({
     subscribe: OrderPlaced,
+    // the decision reads the stock levels: reservations of one SKU in a batch run one after the other
+    sharedKeys: (event) => stockKeys(event.data.lines),
     async handle(event, { sql, now, log }) {
       const { orderId } = event.data;
       if (await lockReservation(sql, orderId)) {
@@ -24,8 +26,7 @@ export const onOrderPlaced = ({ reservationTtlMs }: { reservationTtlMs: number }
       }
       const reservationId = `res_${randomUUID()}`;
       const expiresAt = new Date(now().getTime() + reservationTtlMs);
-      await holdStock(sql, decision.lines);
-      await insertReservation(sql, { id: reservationId, orderId, status: "held", lines: decision.lines, expiresAt });
+      await Promise.all([holdStock(sql, decision.lines), insertReservation(sql, { id: reservationId, orderId, status: "held", lines: decision.lines, expiresAt })]);
       return [InventoryReserved.create(orderId, { orderId, reservationId, lines: decision.lines, expiresAt: expiresAt.toISOString() }, { causedBy })];
     },
   });

@@ -20,9 +20,11 @@ export async function releaseOrder(orderId: string, reason: Reason, cause: AnyEv
   }
   if (reservation.status !== "held" && reservation.status !== "committed") return [];
   const from = reservation.status === "held" ? "reserved" : "committed";
-  if (from === "reserved") await releaseStock(sql, reservation.lines);
-  else await restock(sql, reservation.lines);
-  await setReservationStatus(sql, orderId, "released", reason);
+  // no shared key: giving stock back decides nothing, and the relative updates add up in any order
+  await Promise.all([
+    from === "reserved" ? releaseStock(sql, reservation.lines) : restock(sql, reservation.lines),
+    setReservationStatus(sql, orderId, "released", reason),
+  ]);
   return [
     InventoryReleased.create(orderId, { orderId, reservationId: reservation.id, lines: reservation.lines, reason, from }, { causedBy: cause }),
   ];

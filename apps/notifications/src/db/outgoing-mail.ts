@@ -56,12 +56,12 @@ export async function enqueueMail(
   mail: { orderId: string; kind: MailKind; messageId: string; eventId: string; to: string } & RenderedMail,
 ): Promise<boolean> {
   const inserted = await sql`
-    INSERT INTO outgoing_mail (order_id, kind, message_id, event_id, to_address, subject, text_body, html_body)
-    VALUES (${mail.orderId}, ${mail.kind}, ${mail.messageId}, ${mail.eventId}, ${mail.to}, ${mail.subject}, ${mail.text}, ${mail.html})
-    ON CONFLICT DO NOTHING RETURNING 1`;
-  if (inserted.length === 0) return false;
-  await sql`SELECT pg_notify(${MAIL_CHANNEL}, '')`;
-  return true;
+    WITH inserted AS (
+      INSERT INTO outgoing_mail (order_id, kind, message_id, event_id, to_address, subject, text_body, html_body)
+      VALUES (${mail.orderId}, ${mail.kind}, ${mail.messageId}, ${mail.eventId}, ${mail.to}, ${mail.subject}, ${mail.text}, ${mail.html})
+      ON CONFLICT DO NOTHING RETURNING 1)
+    SELECT pg_notify(${MAIL_CHANNEL}, '') FROM inserted`;
+  return inserted.length > 0;
 }
 
 /**
@@ -85,10 +85,18 @@ export async function claimDue(sql: Db, { limit, leaseMs }: { limit: number; lea
  */
 
 export async function markSent(sql: Db, mail: Pick<OutgoingMail, "id" | "attempts">, transportMessageId: string): Promise<boolean> {
-  const rows = await sql`
-    UPDATE outgoing_mail SET status = 'sent', sent_at = now(), transport_message_id = ${transportMessageId}, lease_until = NULL, updated_at = now()
-    WHERE id = ${mail.id} AND attempts = ${mail.attempts} AND status = 'pending' RETURNING 1`;
-  return rows.length === 1;
+  return (await markAllSent(sql, [{ mail, transportMessageId }])).has(mail.id);
+}
+
+/** markSent for the mails of one round, in one statement; returns the ids that were still the caller's claim. */
+export async function markAllSent(sql: Db, sent: Array<{ mail: Pick<OutgoingMail, "id" | "attempts">; transportMessageId: string }>): Promise<Set<string>> {
+  if (sent.length === 0) return new Set();
+  const rows = await sql<{ id: string }[]>`
+    UPDATE outgoing_mail m SET status = 'sent', sent_at = now(), transport_message_id = s.transport_id, lease_until = NULL, updated_at = now()
+    FROM unnest(${sent.map((s) => s.mail.id)}::bigint[], ${sent.map((s) => s.mail.attempts)}::int[], ${sent.map((s) => s.transportMessageId)}::text[]) AS s(id, attempts, transport_id)
+    WHERE m.id = s.id AND m.attempts = s.attempts AND m.status = 'pending'
+    RETURNING m.id::text AS id`;
+  return new Set(rows.map((row) => row.id));
 }
 
 export async function retryLater(sql: Db, mail: Pick<OutgoingMail, "id" | "attempts">, { delayMs, error }: { delayMs: number; error: string }): Promise<void> {

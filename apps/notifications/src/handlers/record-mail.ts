@@ -13,8 +13,8 @@ export async function recordMail(
   { orderId, kind, to, render }: { orderId: string; kind: MailKind; to: string; render: () => RenderedMail },
   { sql, log }: HandlerContext,
 ): Promise<AnyEvent[]> {
-  await lockOrder(sql, orderId);
-  const recorded = await recordedKinds(sql, orderId);
+  // one round trip: PostgreSQL takes the lock, then reads
+  const [, recorded] = await Promise.all([lockOrder(sql, orderId), recordedKinds(sql, orderId)]);
   if (!isWorthSending(kind, recorded)) {
     log.info({ kind, recorded }, recorded.includes(kind) ? "mail already recorded for this order; not again" : "mail no longer relevant; not sent");
     return [];

@@ -1,7 +1,7 @@
 import type { Sql } from "@checkout/db";
-import type { Logger } from "@checkout/log";
-import { backoffMs } from "@checkout/messaging";
-import { claimDue, MAIL_CHANNEL, markFailed, markSent, retryLater, type OutgoingMail } from "../db/outgoing-mail.ts";
+import { lazyChild, type Logger } from "@checkout/log";
+import { backoffMs, createAlarm } from "@checkout/messaging";
+import { claimDue, MAIL_CHANNEL, markAllSent, markFailed, retryLater, type OutgoingMail } from "../db/outgoing-mail.ts";
 import { PermanentMailError, type MailTransport } from "../transport/transport.ts";
 
 export interface MailWorker {
@@ -52,18 +52,14 @@ export async function startMailWorker({
   maxAttempts?: number;
 }): Promise<MailWorker> {
   let stopped = false;
-  // set by a notification at any moment, so one that arrives while a claim is running is not lost
-  let woken = false;
-  let interrupt = () => {};
-  const wake = () => {
-    woken = true;
-    interrupt();
-  };
-  const listener = await sql.listen(MAIL_CHANNEL, wake);
+  // a notification that arrives while a claim is running is not lost
+  const alarm = createAlarm();
+  const listener = await sql.listen(MAIL_CHANNEL, alarm.wake);
   log.info({ transport: transport.name }, "mail worker started");
 
-  async function deliver(mail: OutgoingMail) {
-    const mailLog = log.child({ orderId: mail.orderId, kind: mail.kind, messageId: mail.messageId, attempt: mail.attempts, transport: transport.name });
+  /** sends one mail; returns what to mark sent, or nothing when it failed (and was rescheduled or given up) */
+  async function deliver(mail: OutgoingMail): Promise<{ mail: OutgoingMail; transportMessageId: string; mailLog: Logger } | undefined> {
+    const mailLog = lazyChild(log, { orderId: mail.orderId, kind: mail.kind, messageId: mail.messageId, attempt: mail.attempts, transport: transport.name });
     let transportMessageId: string;
     try {
       ({ transportMessageId } = await transport.send({
@@ -81,25 +77,33 @@ export async function startMailWorker({
       if (error instanceof PermanentMailError || mail.attempts >= maxAttempts) {
         await markFailed(sql, mail, message);
         mailLog.error({ err: error }, "mail given up");
-        return;
+        return undefined;
       }
       const delayMs = backoffMs(mail.attempts, { base: retryBaseMs, max: retryMaxMs });
       await retryLater(sql, mail, { delayMs, error: message });
       mailLog.warn({ err: error, retryInMs: delayMs }, "mail not sent; will retry");
-      return;
+      return undefined;
     }
+    return { mail, transportMessageId, mailLog };
+  }
+
+  /** sends a claimed round side by side, then records every mail sent in one statement */
+  async function deliverAll(due: OutgoingMail[]) {
+    const sent = (await Promise.all(due.map((mail) => deliver(mail)))).filter((done) => done !== undefined);
     // ← the window described above: accepted by the transport, not yet recorded as sent
-    if (await markSent(sql, mail, transportMessageId)) mailLog.info({ transportMessageId }, "mail sent");
-    else mailLog.warn("mail sent, but the row was no longer this worker's claim (lease ran out during the send)");
+    const marked = await markAllSent(sql, sent);
+    for (const { mail, transportMessageId, mailLog } of sent) {
+      if (marked.has(mail.id)) mailLog.info({ transportMessageId }, "mail sent");
+      else mailLog.warn("mail sent, but the row was no longer this worker's claim (lease ran out during the send)");
+    }
   }
 
   const loop = (async function work() {
     let failures = 0;
     while (!stopped) {
-      woken = false;
       try {
         const due = await claimDue(sql, { limit: batchSize, leaseMs });
-        await Promise.all(due.map((mail) => deliver(mail)));
+        await deliverAll(due);
         failures = 0;
         if (due.length > 0) continue;
       } catch (error) {
@@ -107,22 +111,14 @@ export async function startMailWorker({
         log.error({ err: error }, "mail worker: database error");
         await new Promise((resolve) => setTimeout(resolve, backoffMs(failures, { base: 200, max: 5_000 })));
       }
-      if (stopped || woken) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        interrupt = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      interrupt = () => {};
+      if (!stopped) await alarm.sleep(pollMs);
     }
   })();
 
   return {
     async stop() {
       stopped = true;
-      wake();
+      alarm.wake();
       await loop;
       await listener.unlisten().catch(() => {});
       await transport.close?.();

@@ -44,10 +44,12 @@ export interface TimelineEntry {
   detail?: Record<string, unknown>;
 }
 
-/** Adds a fact to the order's timeline; the same event twice is one entry. */
-export async function addTimeline(sql: Db, orderId: string, { eventId, type, source, at, detail }: TimelineEntry): Promise<void> {
+/** Adds facts to the order's timeline, in one statement; the same event twice is one entry. */
+export async function addTimeline(sql: Db, orderId: string, entries: TimelineEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const rows = entries.map(({ eventId, type, source, at, detail }) => ({ order_id: orderId, event_id: eventId, type, source, at, detail: detail ?? null }));
   await sql`
     INSERT INTO order_timeline (order_id, event_id, type, source, at, detail)
-    VALUES (${orderId}, ${eventId}, ${type}, ${source}, ${at}, ${detail ? sql.json(detail as never) : null})
+    SELECT order_id, event_id, type, source, at, detail FROM jsonb_populate_recordset(NULL::order_timeline, ${sql.json(rows as never)})
     ON CONFLICT DO NOTHING`;
 }

@@ -1,14 +1,14 @@
 import type { EventContract } from "@checkout/contracts";
 import { defineHandler, UnprocessableEventError, type Handler } from "@checkout/messaging";
 import type { Fact } from "../domain/decide.ts";
-import { addTimeline, lockOrder } from "../db/saga.ts";
+import { lockOrder } from "../db/saga.ts";
 import { applyFact } from "../apply-fact.ts";
 
 const serviceOf = (source: string) => source.split("/").pop() ?? source;
 
 /**
- * A handler for one fact about an order: lock the order, note the fact in its timeline, decide, store,
- * and return the order's own facts when its status changed.
+ * A handler for one fact about an order: lock the order, decide, store the state and note the fact in
+ * its timeline, and return the order's own facts when its status changed.
  */
 export function onFact<TData>(
   subscribe: EventContract<string, TData>,
@@ -20,8 +20,7 @@ export function onFact<TData>(
       const orderId = event.subject;
       const order = await lockOrder(sql, orderId);
       if (!order) throw new UnprocessableEventError(`${subscribe.name} for unknown order ${orderId}`);
-      await addTimeline(sql, orderId, { eventId: event.id, type: subscribe.name, source: serviceOf(event.source), at: event.time, detail: detail(event.data) });
-      return applyFact(sql, order, fact(event.data), event);
+      return applyFact(sql, order, fact(event.data), event, { eventId: event.id, type: subscribe.name, source: serviceOf(event.source), at: event.time, detail: detail(event.data) });
     },
   });
 }

@@ -62,7 +62,7 @@ export function checkoutRoutes({
     });
     let response: StoredResponse & { replayed: boolean };
     try {
-      response = await placeOrder({ userId, request, idempotencyKey, requestHash, traceparent: childTraceparent(c.req.header("traceparent")) });
+      response = await placeOrder({ userId, request, idempotencyKey, requestHash, traceparent: childTraceparent(c.req.header("traceparent")), keyFresh: !claim.tookOver });
     } catch (error) {
       // a 4xx is the answer to this request; the reuse refusal is not: the key belongs to another body
       if (error instanceof HttpError && error.status < 500 && !(error instanceof IdempotencyKeyReused)) {

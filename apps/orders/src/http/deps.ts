@@ -31,4 +31,6 @@ export interface OrdersDeps {
   trustProxy: boolean;
   /** backpressure: when checkout answers 503 instead of taking another order */
   admission: AdmissionLimits;
+  /** called after a commit that wrote outbox rows (a new order, a cancellation): wakes this process's relay */
+  onOutboxWritten?: () => void;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Kvm } from "@nats-io/kv";
 import { OrderView } from "@checkout/contracts";
-import { insertPendingOrder, type NewOrder } from "../db/queries/orders.ts";
+import { placePendingOrder, type NewOrder } from "../db/queries/orders.ts";
 import { createOrdersApp } from "./app.ts";
 import { ADDRESS, fieldsOf, problemOf, startHarness, type Harness } from "./test-harness.ts";
 
@@ -100,15 +100,28 @@ describe("the orders.idempotency_key column, the last line of defence", () => {
     });
     const a = "11111111-1111-4111-8111-111111111111";
     const b = "22222222-2222-4222-8222-222222222222";
-    const outcomes = await Promise.all([a, b].map((id) => h.sql.begin(async (tx) => {
-      const outcome = await insertPendingOrder(tx, order(id));
-      await new Promise((resolve) => setTimeout(resolve, 50)); // hold the row lock while the other inserts
-      return outcome;
-    })));
+    const placement = (id: string) => ({
+      timeline: { eventId: `evt-${id}`, type: "OrderPlaced", source: "orders", at: new Date(), detail: {} },
+      outbox: { event_id: `evt-${id}`, subject: `orders.placed.${id}`, payload: "{}", traceparent: null },
+      channel: "race_test_channel",
+    });
+    // the first holds its insert (and the key's index entry) in an open transaction while the second runs
+    const outcomes = await Promise.all([
+      h.sql.begin(async (tx) => {
+        const outcome = await placePendingOrder(tx, order(a), placement(a));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return outcome;
+      }),
+      new Promise((resolve) => setTimeout(resolve, 10)).then(() => placePendingOrder(h.sql, order(b), placement(b))),
+    ]);
     const inserted = outcomes.filter((o) => o.inserted);
     expect(inserted).toHaveLength(1);
     const loser = outcomes.find((o) => !o.inserted);
     const [winner] = await h.sql`SELECT id FROM orders WHERE idempotency_key = 'race-1'`;
     expect(loser).toEqual({ inserted: false, existing: { id: winner!.id, status: "PENDING", requestHash: "h1", pricing: order(a).pricing } });
+    // the loser wrote neither a timeline entry nor an event
+    const ids = [a, b];
+    expect((await h.sql`SELECT order_id FROM order_timeline WHERE event_id = ANY(${ids.map((id) => `evt-${id}`)})`).map((r) => r.order_id)).toEqual([winner!.id]);
+    expect((await h.sql`SELECT event_id FROM outbox WHERE event_id = ANY(${ids.map((id) => `evt-${id}`)})`).map((r) => r.event_id)).toEqual([`evt-${winner!.id}`]);
   });
 });

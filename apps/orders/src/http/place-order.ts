@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { OrderPlaced, type CheckoutRequest, type OrderStatus, type PriceSnapshot } from "@checkout/contracts";
 import type { Sql } from "@checkout/db";
-import { writeOutbox } from "@checkout/messaging";
-import { insertPendingOrder, insertTimelineEntry, selectOrderByIdempotencyKey, type PlacedOrder } from "../db/queries/orders.ts";
+import { OUTBOX_CHANNEL, outboxRow } from "@checkout/messaging";
+import { placePendingOrder, selectOrderByIdempotencyKey, type PlacedOrder } from "../db/queries/orders.ts";
 import type { PricedOrder } from "../domain/price-order.ts";
 import type { CartPricing } from "./cart-pricing.ts";
 import { CartAlreadyOrdered, CartNotFound, EmptyCart, IdempotencyKeyReused } from "./errors.ts";
@@ -15,17 +15,36 @@ export interface PlaceOrderInput {
   idempotencyKey: string;
   requestHash: string;
   traceparent: string;
+  /**
+   * the Idempotency-Key was just claimed in the KV bucket, not taken over: no order answered under it
+   * in the bucket's lifetime, so the lookup before pricing is skipped (the UNIQUE index still answers
+   * an older order with the same key, and so does a cart that is already gone)
+   */
+  keyFresh?: boolean;
 }
 
 export type PlaceOrder = (input: PlaceOrderInput) => Promise<StoredResponse & { replayed: boolean }>;
 
 /**
- * Prices the cart into an immutable snapshot and, in one transaction, writes the PENDING order, its
+ * Prices the cart into an immutable snapshot and, in one statement, writes the PENDING order, its
  * OrderPlaced event (outbox) and the first timeline entry. An order already placed with the same
  * Idempotency-Key (found before pricing, or by the UNIQUE column on insert) is answered instead of
- * placing a second one; with another request body it is a 422.
+ * placing a second one; with another request body it is a 422. `onPlaced` runs once a new order is
+ * committed (the relay of this process starts at once).
  */
-export function createPlaceOrder({ sql, pricing, now, publicUrl }: { sql: Sql; pricing: CartPricing; now: () => Date; publicUrl?: string | undefined }): PlaceOrder {
+export function createPlaceOrder({
+  sql,
+  pricing,
+  now,
+  publicUrl,
+  onPlaced = () => {},
+}: {
+  sql: Sql;
+  pricing: CartPricing;
+  now: () => Date;
+  publicUrl?: string | undefined;
+  onPlaced?: () => void;
+}): PlaceOrder {
   const accepted = (orderId: string, status: OrderStatus, snapshot: PriceSnapshot, replayed: boolean) => {
     const statusUrl = `/api/orders/${orderId}`;
     return {
@@ -40,8 +59,8 @@ export function createPlaceOrder({ sql, pricing, now, publicUrl }: { sql: Sql; p
     return accepted(existing.id, existing.status, existing.pricing, true);
   };
 
-  return async function placeOrder({ userId, request, idempotencyKey, requestHash, traceparent }) {
-    const existing = await selectOrderByIdempotencyKey(sql, userId, idempotencyKey);
+  return async function placeOrder({ userId, request, idempotencyKey, requestHash, traceparent, keyFresh = false }) {
+    const existing = keyFresh ? undefined : await selectOrderByIdempotencyKey(sql, userId, idempotencyKey);
     if (existing) return answerWith(existing, requestHash);
 
     let priced: PricedOrder;
@@ -70,8 +89,9 @@ export function createPlaceOrder({ sql, pricing, now, publicUrl }: { sql: Sql; p
       { time: at },
     );
 
-    const outcome = await sql.begin(async (tx) => {
-      const insert = await insertPendingOrder(tx, {
+    const outcome = await placePendingOrder(
+      sql,
+      {
         id: orderId,
         userId,
         cartId: request.cartId,
@@ -83,20 +103,17 @@ export function createPlaceOrder({ sql, pricing, now, publicUrl }: { sql: Sql; p
         idempotencyKey,
         requestHash,
         at,
-      });
-      if (!insert.inserted) return insert;
-      await writeOutbox(tx, [event], { traceparent });
-      await insertTimelineEntry(tx, {
-        orderId,
-        eventId: event.id,
-        type: "OrderPlaced",
-        source: "orders",
-        at,
-        detail: { total: { amount: snapshot.total, currency: snapshot.currency } },
-      });
-      return undefined;
-    });
-    if (!outcome) return accepted(orderId, "PENDING", snapshot, false);
+      },
+      {
+        timeline: { eventId: event.id, type: "OrderPlaced", source: "orders", at, detail: { total: { amount: snapshot.total, currency: snapshot.currency } } },
+        outbox: outboxRow({ event, traceparent }),
+        channel: OUTBOX_CHANNEL,
+      },
+    );
+    if (outcome.inserted) {
+      onPlaced();
+      return accepted(orderId, "PENDING", snapshot, false);
+    }
     if ("cartOrdered" in outcome) throw new CartAlreadyOrdered(request.cartId);
     return answerWith(outcome.existing, requestHash);
   };

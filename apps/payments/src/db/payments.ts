@@ -57,8 +57,7 @@ export async function recordHalf(
       updated_at = now()
     RETURNING ${columns(sql)}`;
   if (row!.status === "waiting" && row!.amount !== null && row!.reservationId !== null) {
-    await sql`UPDATE payments SET status = 'authorizing', next_attempt_at = now() WHERE order_id = ${orderId}`;
-    await sql`SELECT pg_notify(${WORK_CHANNEL}, '')`;
+    await Promise.all([sql`UPDATE payments SET status = 'authorizing', next_attempt_at = now() WHERE order_id = ${orderId}`, sql`SELECT pg_notify(${WORK_CHANNEL}, '')`]);
     return { ...row!, status: "authorizing" };
   }
   return row!;
@@ -120,18 +119,23 @@ export async function retryLater(sql: Db, orderId: string, { delayMs, error }: {
 
 /** Hands a step (capturing, voiding, refunding) to the worker, due now. */
 export async function startStep(sql: Db, orderId: string, status: "capturing" | "voiding" | "refunding"): Promise<void> {
-  await sql`
-    UPDATE payments SET status = ${status}, attempts = 0, next_attempt_at = now(), lease_until = NULL, last_error = NULL, updated_at = now()
-    WHERE order_id = ${orderId}`;
-  await sql`SELECT pg_notify(${WORK_CHANNEL}, '')`;
+  // one round trip: PostgreSQL runs the two in this order
+  await Promise.all([
+    sql`
+      UPDATE payments SET status = ${status}, attempts = 0, next_attempt_at = now(), lease_until = NULL, last_error = NULL, updated_at = now()
+      WHERE order_id = ${orderId}`,
+    sql`SELECT pg_notify(${WORK_CHANNEL}, '')`,
+  ]);
 }
 
 /** Notes a cancellation; an order payments has not seen yet gets a `cancelled` row that nothing will authorize. */
 export async function noteCancellation(sql: Db, orderId: string, reason: string): Promise<Payment> {
-  await sql`INSERT INTO payments (order_id, status, cancel_requested, cancel_reason) VALUES (${orderId}, 'cancelled', true, ${reason}) ON CONFLICT DO NOTHING`;
-  const [row] = await sql<Payment[]>`
-    UPDATE payments SET cancel_requested = true, cancel_reason = coalesce(cancel_reason, ${reason}), updated_at = now()
-    WHERE order_id = ${orderId} RETURNING ${columns(sql)}`;
+  const [, [row]] = await Promise.all([
+    sql`INSERT INTO payments (order_id, status, cancel_requested, cancel_reason) VALUES (${orderId}, 'cancelled', true, ${reason}) ON CONFLICT DO NOTHING`,
+    sql<Payment[]>`
+      UPDATE payments SET cancel_requested = true, cancel_reason = coalesce(cancel_reason, ${reason}), updated_at = now()
+      WHERE order_id = ${orderId} RETURNING ${columns(sql)}`,
+  ]);
   return row!;
 }
 

@@ -14,5 +14,8 @@ export function createStripe({ secretKey, apiUrl, timeoutMs = 10_000, maxNetwork
     timeout: timeoutMs,
     maxNetworkRetries,
     appInfo: { name: "checkout-payments" },
+    // no request-latency telemetry headers: with many calls in flight the SDK's buffer for them fills up
+    // and it emits a process warning per call (a stack trace each), which cost more than the call
+    telemetry: false,
   });
 }

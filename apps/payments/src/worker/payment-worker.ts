@@ -3,14 +3,13 @@ import type { JetStreamClient } from "@nats-io/jetstream";
 import type { Sql } from "@checkout/db";
 import type { Logger } from "@checkout/log";
 import type { Metrics } from "@checkout/http";
-import { backoffMs, writeOutbox } from "@checkout/messaging";
-import { claimDue, lockPayment, retryLater, settle, WORK_CHANNEL, type ParkedStep, type Payment } from "../db/payments.ts";
+import { backoffMs, createAlarm } from "@checkout/messaging";
+import { claimDue, WORK_CHANNEL, type Payment } from "../db/payments.ts";
 import type { ProviderOutcome } from "../domain/provider-outcome.ts";
 import { authorize } from "../stripe/authorize.ts";
 import { capture, refund, voidAuthorization, type StepOutcome } from "../stripe/steps.ts";
 import { createCircuitBreaker, type CircuitBreaker } from "./circuit-breaker.ts";
-import { recordAuthorization } from "./record-authorization.ts";
-import { recordStep } from "./record-step.ts";
+import { createRecorder } from "./recorder.ts";
 import { parkStep } from "./park.ts";
 
 const STEPS = { capturing: capture, voiding: voidAuthorization, refunding: refund } as const;
@@ -34,6 +33,7 @@ export async function startPaymentWorker({
   now = () => new Date(),
   breaker = createCircuitBreaker(),
   metrics,
+  onOutboxWritten = () => {},
 }: {
   sql: Sql;
   stripe: Stripe;
@@ -45,12 +45,15 @@ export async function startPaymentWorker({
   now?: () => Date;
   breaker?: CircuitBreaker;
   metrics?: Metrics;
+  /** after a commit that wrote events: wakes this process's relay */
+  onOutboxWritten?: () => void;
 }) {
   const calls = metrics?.counter("payment_provider_calls_total", "calls to the payment provider, by step and outcome", ["step", "outcome"]);
   const breakerOpen = metrics?.counter("payment_breaker_skips_total", "provider calls not made because the circuit breaker was open");
   let stopped = false;
-  let wake = () => {};
-  const listener = await sql.listen(WORK_CHANNEL, () => wake());
+  // woken by a NOTIFY, or by a call that finished while every slot was taken
+  const alarm = createAlarm();
+  const listener = await sql.listen(WORK_CHANNEL, alarm.wake);
 
   async function call(payment: Payment): Promise<Outcome> {
     if (breaker.isOpen()) {
@@ -67,6 +70,16 @@ export async function startPaymentWorker({
     return STEPS[payment.status as keyof typeof STEPS](stripe, { orderId: payment.orderId, paymentIntentId: payment.paymentIntentId! });
   }
 
+  const recorder = createRecorder({
+    sql,
+    log,
+    now,
+    async onRecorded(wroteEvents, parked) {
+      if (wroteEvents) onOutboxWritten();
+      for (const { claimed, reason } of parked) await parkStep(js, log, claimed, reason);
+    },
+  });
+
   async function attempt(claimed: Payment) {
     const wasOpen = breaker.isOpen();
     const outcome = await call(claimed);
@@ -75,61 +88,50 @@ export async function startPaymentWorker({
       if (outcome.kind === "transient") breaker.failure();
       else breaker.success();
     }
-    let parked: string | undefined;
-    await sql.begin(async (tx) => {
-      const payment = await lockPayment(tx, claimed.orderId);
-      if (!payment || payment.status !== claimed.status) {
-        if (outcome.kind === "authorized") await settle(tx, claimed.orderId, { status: payment?.status ?? "cancelled", paymentIntentId: outcome.paymentIntentId });
-        return;
-      }
-      const current = { ...payment, attempts: claimed.attempts };
-      let events;
-      if (current.status === "authorizing") events = await recordAuthorization(tx, current, outcome as ProviderOutcome, now());
-      else if (outcome.kind === "done") events = await recordStep(tx, current, outcome);
-      else if (outcome.kind === "rejected") {
-        await settle(tx, current.orderId, { status: "parked", parkedStep: current.status as ParkedStep, failureMessage: outcome.message });
-        parked = outcome.message;
-        return;
-      } else events = "retry" as const;
-      if (events === "retry") {
-        const delayMs = backoffMs(current.attempts, { base: 500, max: current.status === "authorizing" ? 30_000 : 60_000 });
-        await retryLater(tx, current.orderId, { delayMs, error: (outcome as { message: string }).message });
-        log.warn({ orderId: current.orderId, step: current.status, attempt: current.attempts, retryInMs: delayMs, error: (outcome as { message: string }).message }, "payment provider failed; will retry with the same idempotency key");
-        return;
-      }
-      await writeOutbox(tx, events);
+    await recorder.record(claimed, outcome).catch((error: unknown) => {
+      // the lease runs out and the call is made again, with the same idempotency key
+      log.error({ err: error, orderId: claimed.orderId, step: claimed.status }, "payment worker: could not record the provider's answer; will try again when the lease runs out");
     });
-    if (parked) await parkStep(js, log, claimed, parked);
   }
 
+  // Claims due payments whenever there is room: up to `batchSize` calls in flight (one while the breaker
+  // is open), each recorded as soon as it returns, without waiting for the others of its round.
+  const inFlight = new Set<Promise<void>>();
+  let full = false; // every slot taken when the loop last went to sleep: a finished call wakes it
   const loop = (async function work() {
     let failures = 0;
     while (!stopped) {
-      try {
-        const due = await claimDue(sql, { limit: breaker.isOpen() ? 1 : batchSize, leaseMs });
-        await Promise.all(due.map((payment) => attempt(payment)));
-        failures = 0;
-        if (due.length > 0) continue;
-      } catch (error) {
-        failures += 1;
-        log.error({ err: error }, "payment worker: database error");
-        await new Promise((resolve) => setTimeout(resolve, backoffMs(failures, { base: 200, max: 5_000 })));
+      const room = (breaker.isOpen() ? 1 : batchSize) - inFlight.size;
+      if (room > 0) {
+        try {
+          const due = await claimDue(sql, { limit: room, leaseMs });
+          failures = 0;
+          for (const payment of due) {
+            const task = attempt(payment).finally(() => {
+              inFlight.delete(task);
+              if (full) alarm.wake(); // room again
+            });
+            inFlight.add(task);
+          }
+          if (due.length === room && due.length > 0) continue; // more may be due
+        } catch (error) {
+          failures += 1;
+          log.error({ err: error }, "payment worker: database error");
+          await new Promise((resolve) => setTimeout(resolve, backoffMs(failures, { base: 200, max: 5_000 })));
+          continue;
+        }
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      full = inFlight.size >= (breaker.isOpen() ? 1 : batchSize);
+      if (!stopped) await alarm.sleep(pollMs);
     }
+    await Promise.all(inFlight);
   })();
 
   return {
     breaker,
     async stop() {
       stopped = true;
-      wake();
+      alarm.wake();
       await loop;
       await listener.unlisten().catch(() => {});
     },

@@ -14,13 +14,13 @@ export async function recordAuthorization(tx: TransactionSql, payment: Payment, 
   const amount = { amount: payment.amount!, currency: payment.currency! };
   const deadlinePassed = payment.reservationExpiresAt !== null && now >= payment.reservationExpiresAt;
   if (outcome.kind === "authorized") {
-    await settle(tx, orderId, { status: "authorized", paymentIntentId: outcome.paymentIntentId });
+    const settled = settle(tx, orderId, { status: "authorized", paymentIntentId: outcome.paymentIntentId });
     if (deadlinePassed) {
-      await startStep(tx, orderId, "voiding");
+      await Promise.all([settled, startStep(tx, orderId, "voiding")]);
       const message = "authorized after the reservation deadline; the authorization is voided";
       return [PaymentFailed.create(orderId, { orderId, reason: "reservation_expired", message, paymentIntentId: outcome.paymentIntentId })];
     }
-    if (payment.cancelRequested) await startStep(tx, orderId, "voiding");
+    await Promise.all([settled, ...(payment.cancelRequested ? [startStep(tx, orderId, "voiding")] : [])]);
     return [PaymentAuthorized.create(orderId, { orderId, paymentIntentId: outcome.paymentIntentId, amount })];
   }
   if (outcome.kind === "transient" && !deadlinePassed) return "retry";

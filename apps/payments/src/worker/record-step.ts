@@ -11,8 +11,7 @@ export async function recordStep(tx: TransactionSql, payment: Payment, outcome: 
   const money = (amount: number) => ({ amount, currency: payment.currency! });
   switch (payment.status) {
     case "capturing":
-      await settle(tx, orderId, { status: "captured", capturedAmount: outcome.amount });
-      if (payment.cancelRequested) await startStep(tx, orderId, "refunding");
+      await Promise.all([settle(tx, orderId, { status: "captured", capturedAmount: outcome.amount }), ...(payment.cancelRequested ? [startStep(tx, orderId, "refunding")] : [])]);
       return [PaymentCaptured.create(orderId, { orderId, paymentIntentId, amount: money(outcome.amount) })];
     case "voiding":
       await settle(tx, orderId, { status: "voided" });

@@ -52,27 +52,50 @@ const json = (sql: Sql | TransactionSql, value: unknown) => sql.json(value as JS
 
 export type InsertOutcome = { inserted: true } | { inserted: false; existing: PlacedOrder } | { inserted: false; cartOrdered: true };
 
+/** What a new order's placement writes besides the order: its first timeline entry and its OrderPlaced. */
+export interface Placement {
+  timeline: { eventId: string; type: string; source: string; at: Date; detail: Record<string, unknown> };
+  outbox: { event_id: string; subject: string; payload: string; traceparent: string | null };
+  /** the relay's LISTEN channel, notified when the row is written */
+  channel: string;
+}
+
 /**
- * Inserts a PENDING order unless the user already placed one with the same Idempotency-Key (the UNIQUE
- * index on (user_id, idempotency_key) is the last line of defence against a second order); then answers
- * with that one instead; or unless the cart already became an order under another key (`cartOrdered`).
- * A concurrent insert of the same key or cart waits for the other transaction and sees its row: every
- * unique index is an arbiter of the ON CONFLICT (naming one would let another index, checked first,
- * raise a unique violation instead).
+ * Inserts a PENDING order with its first timeline entry and its outbox row, as one statement: one round
+ * trip, and atomic without BEGIN and COMMIT (a statement is a transaction). The timeline entry and the
+ * outbox row are written only if the order was (they select from the INSERT's RETURNING), and the relay
+ * is woken only then.
+ *
+ * Unless the user already placed an order with the same Idempotency-Key (the UNIQUE index on (user_id,
+ * idempotency_key) is the last line of defence against a second order): then it answers with that one
+ * instead; or unless the cart already became an order under another key (`cartOrdered`). A concurrent
+ * insert of the same key or cart waits for the other transaction and sees its row: every unique index is
+ * an arbiter of the ON CONFLICT (naming one would let another index, checked first, raise a unique
+ * violation instead).
  */
-export async function insertPendingOrder(tx: TransactionSql, order: NewOrder): Promise<InsertOutcome> {
-  const rows = await tx`
-    INSERT INTO orders (id, user_id, cart_id, status, customer_email, lines, pricing, shipping_address, payment_method,
-                        idempotency_key, request_hash, created_at, updated_at)
-    VALUES (${order.id}, ${order.userId}, ${order.cartId}, 'PENDING', ${order.email}, ${json(tx, order.lines)}, ${json(tx, order.pricing)},
-            ${json(tx, order.shippingAddress)}, ${order.paymentMethod}, ${order.idempotencyKey}, ${order.requestHash},
-            ${order.at}, ${order.at})
-    ON CONFLICT DO NOTHING
-    RETURNING id`;
-  if (rows.length > 0) return { inserted: true };
-  const existing = await selectOrderByIdempotencyKey(tx, order.userId, order.idempotencyKey);
+export async function placePendingOrder(sql: Sql | TransactionSql, order: NewOrder, { timeline, outbox, channel }: Placement): Promise<InsertOutcome> {
+  const [row] = await sql<{ placed: number }[]>`
+    WITH placed AS (
+      INSERT INTO orders (id, user_id, cart_id, status, customer_email, lines, pricing, shipping_address, payment_method,
+                          idempotency_key, request_hash, created_at, updated_at)
+      VALUES (${order.id}, ${order.userId}, ${order.cartId}, 'PENDING', ${order.email}, ${json(sql, order.lines)}, ${json(sql, order.pricing)},
+              ${json(sql, order.shippingAddress)}, ${order.paymentMethod}, ${order.idempotencyKey}, ${order.requestHash},
+              ${order.at}, ${order.at})
+      ON CONFLICT DO NOTHING
+      RETURNING id
+    ), noted AS (
+      INSERT INTO order_timeline (order_id, event_id, type, source, at, detail)
+      SELECT id, ${timeline.eventId}, ${timeline.type}, ${timeline.source}, ${timeline.at}, ${json(sql, timeline.detail)} FROM placed
+    ), queued AS (
+      INSERT INTO outbox (event_id, subject, payload, traceparent)
+      SELECT ${outbox.event_id}, ${outbox.subject}, ${outbox.payload}, ${outbox.traceparent} FROM placed
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM placed)::int AS placed, (SELECT pg_notify(${channel}, '') FROM queued) AS woke`;
+  if (row!.placed > 0) return { inserted: true };
+  const existing = await selectOrderByIdempotencyKey(sql, order.userId, order.idempotencyKey);
   if (existing) return { inserted: false, existing };
-  const [ordered] = await tx`SELECT 1 FROM orders WHERE cart_id = ${order.cartId}`;
+  const [ordered] = await sql`SELECT 1 FROM orders WHERE cart_id = ${order.cartId}`;
   if (!ordered) throw new Error(`order ${order.id} conflicted with an order that vanished`);
   return { inserted: false, cartOrdered: true };
 }

@@ -1,0 +1,35 @@
+/** How many messages each durable consumer handled per transaction over a run (its batches). */
+export interface ConsumerBatches {
+  transactions: number;
+  messages: number;
+  mean: number;
+}
+
+const LINE = /^consumer_batch_messages_(sum|count)\{([^}]*)\}\s+([0-9.e+-]+)/;
+
+/** From a service's Prometheus text: the sum and count of `consumer_batch_messages`, per consumer. */
+export function parseBatches(text: string): Record<string, ConsumerBatches> {
+  const found: Record<string, { sum?: number; count?: number }> = {};
+  for (const line of text.split("\n")) {
+    const match = LINE.exec(line);
+    if (!match) continue;
+    const consumer = /consumer="([^"]+)"/.exec(match[2]!)?.[1];
+    if (!consumer) continue;
+    (found[consumer] ??= {})[match[1] as "sum" | "count"] = Number(match[3]);
+  }
+  const batches: Record<string, ConsumerBatches> = {};
+  for (const [consumer, { sum = 0, count = 0 }] of Object.entries(found)) {
+    batches[consumer] = { transactions: count, messages: sum, mean: count > 0 ? Math.round((sum / count) * 10) / 10 : 0 };
+  }
+  return batches;
+}
+
+/** Reads every service's /metrics; a service that does not answer is left out. */
+export async function consumerBatches(metricsUrls: string[]): Promise<Record<string, ConsumerBatches>> {
+  const all: Record<string, ConsumerBatches> = {};
+  for (const url of metricsUrls) {
+    const text = await fetch(url, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => "");
+    Object.assign(all, parseBatches(text));
+  }
+  return all;
+}

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@checkout/testing";
+import { connect, transaction, TransactionRolledBack, type Sql } from "./index.ts";
+
+let db: TestDatabase;
+let sql: Sql;
+let other: Sql;
+const rows = async () => (await other`SELECT v FROM t ORDER BY v`).map((row) => row.v as number);
+
+beforeAll(async () => {
+  db = await createTestDatabase("db_transaction");
+  sql = connect(db.url, { max: 1 }); // one connection: a transaction left open would show in the next test
+  other = connect(db.url, { max: 1 });
+  await sql`CREATE TABLE t (v integer PRIMARY KEY CHECK (v < 100))`;
+});
+afterAll(async () => {
+  await sql?.end();
+  await other?.end();
+  await db?.drop();
+});
+
+describe("transaction", () => {
+  it("commits the statements of fn and those sent with the commit, and returns fn's result", async () => {
+    await sql`TRUNCATE t`;
+    const result = await transaction(sql, async (tx, { later }) => {
+      await Promise.all([tx`INSERT INTO t VALUES (1)`, tx`INSERT INTO t VALUES (2)`]);
+      later(tx`INSERT INTO t VALUES (3)`); // a postgres.js query runs when awaited: here, just before the COMMIT
+      expect(await rows()).toEqual([]); // nothing visible before the commit
+      return "done";
+    });
+    expect(result).toBe("done");
+    expect(await rows()).toEqual([1, 2, 3]);
+  });
+
+  it("rolls back when fn throws, and leaves the connection outside any transaction", async () => {
+    await sql`TRUNCATE t`;
+    await expect(
+      transaction(sql, async (tx) => {
+        await tx`INSERT INTO t VALUES (1)`;
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    await sql`INSERT INTO t VALUES (5)`; // autocommitted on the same (only) connection
+    expect(await rows()).toEqual([5]);
+  });
+
+  it("rolls back and throws the error of a statement sent with the commit", async () => {
+    await sql`TRUNCATE t`;
+    const failing = transaction(sql, async (tx, { later }) => {
+      await tx`INSERT INTO t VALUES (1)`;
+      later(tx`INSERT INTO t VALUES (1000)`.execute()); // breaks the CHECK
+    });
+    await expect(failing).rejects.toMatchObject({ code: "23514" });
+    expect(await rows()).toEqual([]);
+    await sql`INSERT INTO t VALUES (6)`;
+    expect(await rows()).toEqual([6]);
+  });
+
+  it("refuses to report a commit when a failed statement's error was caught inside fn", async () => {
+    await sql`TRUNCATE t`;
+    const swallowing = transaction(sql, async (tx) => {
+      await tx`INSERT INTO t VALUES (1)`;
+      await tx`INSERT INTO t VALUES (1)`.catch(() => {}); // duplicate key, error ignored
+    });
+    await expect(swallowing).rejects.toBeInstanceOf(TransactionRolledBack);
+    expect(await rows()).toEqual([]);
+  });
+});
