@@ -26,9 +26,11 @@ interface Row {
  * deletes them in a transaction that commits only after the server acknowledged every publish; a failed
  * round is rolled back (the rows are back) and retried with backoff, so no row is ever skipped, and a row
  * published twice (a crash between the acks and the commit) is dropped by the stream's duplicate window.
- * Up to `window` rounds are in flight at once: the next round takes the following rows (FOR UPDATE SKIP
- * LOCKED) while the server is still acknowledging the previous one, and several relays, in this process
- * or others, share the table the same way. Each round sends its publishes in id order, after those of
+ * Up to `window` rounds are in flight at once (by default one: the rows that commit while a round is on
+ * the wire wait for the next, which takes them all); a further round takes the following rows (FOR UPDATE
+ * SKIP LOCKED), and several relays, in this process or others, share the table the same way. Rounds
+ * start at most every `minIntervalMs`: a relay woken after a quiet spell publishes at once, a busy one
+ * publishes what queued meanwhile in one round (two round trips to PostgreSQL) instead of one each. Each round sends its publishes in id order, after those of
  * the round before, so the stream receives them in id order, except around a failed round, whose rows
  * are published again later. It wakes on the commit of an outbox write (LISTEN/NOTIFY, or `wake()` from
  * this process) and also polls, in case a notification was missed.
@@ -38,7 +40,8 @@ export async function startOutboxRelay({
   js,
   log,
   batchSize = 500,
-  window = 2,
+  window = 1,
+  minIntervalMs = 5,
   pollMs = 1_000,
   publishTimeoutMs = 5_000,
   onPublished = () => {},
@@ -48,6 +51,8 @@ export async function startOutboxRelay({
   log: Logger;
   batchSize?: number;
   window?: number;
+  /** the shortest time between the starts of two rounds: an idle relay starts at once, a busy one publishes more per round */
+  minIntervalMs?: number;
   pollMs?: number;
   publishTimeoutMs?: number;
   onPublished?: (count: number) => void;
@@ -98,6 +103,7 @@ export async function startOutboxRelay({
   const inFlight = new Set<Promise<unknown>>();
   let failures = 0;
   let lastWasEmpty = false;
+  let lastStart = Number.NEGATIVE_INFINITY;
 
   const loop = (async function relay() {
     while (!stopped) {
@@ -115,6 +121,10 @@ export async function startOutboxRelay({
         await Promise.race(inFlight);
         continue;
       }
+      // pacing: under load, rounds start at most every minIntervalMs and take what has queued meanwhile
+      const early = lastStart + minIntervalMs - performance.now();
+      if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+      lastStart = performance.now();
       pending = false;
       let onWire!: () => void;
       const wired = new Promise<void>((resolve) => (onWire = resolve));
@@ -124,7 +134,6 @@ export async function startOutboxRelay({
           if (published > 0) onPublished(published);
           if (published === batchSize) pending = true; // more rows are waiting
           lastWasEmpty = published === 0 && inFlight.size === 1;
-          if (published > 0) pending = true; // look once more: rows committed during the round
         },
         async (error: unknown) => {
           failures += 1;

@@ -10,8 +10,9 @@ import { defineHandler, DLQ_HEADERS, MAX_DEAD_LETTER_BYTES, MAX_EVENT_BYTES, MES
 
 // A stand-in service: on OrderPlaced it records an effect and emits InventoryReserved, unless the
 // order id is listed in `failing` (then it throws).
-// An order for the SKU "COUNTER" also adds one to a shared counter, reading it and writing it back: a
-// lost update unless such handlers run one after the other (the shared key).
+// An order for the SKU "COUNTER" also adds one to a shared counter, reading it and writing it back. The
+// row lock keeps transactions side by side apart, as in inventory; within one transaction it does not,
+// so it is a lost update unless such handlers run one after the other (the shared key).
 const failing = new Set<string>();
 const counts = (event: { data: { lines: Array<{ sku: string }> } }) => event.data.lines.some((line) => line.sku === "COUNTER");
 const onOrderPlaced = defineHandler({
@@ -20,7 +21,7 @@ const onOrderPlaced = defineHandler({
   async handle(event, { sql }) {
     if (failing.has(event.data.orderId)) throw new Error("simulated handler failure");
     if (counts(event)) {
-      const [row] = await sql`SELECT n FROM counter`;
+      const [row] = await sql`SELECT n FROM counter FOR UPDATE`;
       await new Promise((resolve) => setTimeout(resolve, 1));
       await sql`UPDATE counter SET n = ${Number(row!.n) + 1}`;
     }

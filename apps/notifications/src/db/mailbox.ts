@@ -19,20 +19,22 @@ const columns = (sql: Db) => sql`
   id::text AS id, message_id AS "messageId", order_id AS "orderId", kind, from_address AS "from", to_address AS "to",
   subject, text_body AS "text", html_body AS "html", sent_at AS "sentAt"`;
 
-/** Stores a delivered mail; a second delivery of the same Message-ID changes nothing. Returns the row id. */
-export async function deliverToMailbox(
+/** Stores delivered mails, in one statement; a second delivery of the same Message-ID changes nothing. The row ids, in the order given. */
+export async function deliverAllToMailbox(
   sql: Db,
-  mail: { messageId: string; orderId: string; kind: string; from: string; to: string; subject: string; text: string; html?: string | null | undefined },
-): Promise<string> {
-  const [row] = await sql<{ id: string }[]>`
-    WITH inserted AS (
+  mails: Array<{ messageId: string; orderId: string; kind: string; from: string; to: string; subject: string; text: string; html?: string | null | undefined }>,
+): Promise<string[]> {
+  const rows = mails.map((m) => ({ message_id: m.messageId, order_id: m.orderId, kind: m.kind, from_address: m.from, to_address: m.to, subject: m.subject, text_body: m.text, html_body: m.html ?? null }));
+  const stored = await sql<{ id: string; message_id: string }[]>`
+    WITH given AS (SELECT * FROM jsonb_populate_recordset(NULL::mailbox, ${sql.json(rows as never)})),
+    inserted AS (
       INSERT INTO mailbox (message_id, order_id, kind, from_address, to_address, subject, text_body, html_body)
-      VALUES (${mail.messageId}, ${mail.orderId}, ${mail.kind}, ${mail.from}, ${mail.to}, ${mail.subject}, ${mail.text}, ${mail.html ?? null})
-      ON CONFLICT (message_id) DO NOTHING RETURNING id)
-    SELECT id::text AS id FROM inserted
-    UNION ALL SELECT id::text AS id FROM mailbox WHERE message_id = ${mail.messageId}
-    LIMIT 1`;
-  return row!.id;
+      SELECT message_id, order_id, kind, from_address, to_address, subject, text_body, html_body FROM given
+      ON CONFLICT (message_id) DO NOTHING RETURNING id, message_id)
+    SELECT id::text AS id, message_id FROM inserted
+    UNION ALL SELECT m.id::text, m.message_id FROM mailbox m JOIN given g ON g.message_id = m.message_id`;
+  const idOf = new Map(stored.map((row) => [row.message_id, row.id]));
+  return mails.map((mail) => idOf.get(mail.messageId)!);
 }
 
 /** The mailbox, newest first, narrowed to one recipient (case-insensitive) and/or one order. */

@@ -1,18 +1,19 @@
-import type { Sql } from "@checkout/db";
-import { deliverToMailbox } from "../db/mailbox.ts";
-import type { MailTransport } from "./transport.ts";
+import { createBatcher, type Sql } from "@checkout/db";
+import { deliverAllToMailbox } from "../db/mailbox.ts";
+import type { Mail, MailTransport } from "./transport.ts";
 
 /**
  * The default transport: "sending" stores the mail in the `mailbox` table of the service's own
  * database, where GET /api/mailbox shows it. The insert is idempotent by Message-ID, so a mail sent again
  * after a crash (see worker/mail-worker.ts) is stored once: with this transport, exactly once end to end.
+ * The mails the worker sends side by side are stored with one statement.
  */
 export function mailboxTransport(sql: Sql): MailTransport {
+  const deliver = createBatcher<Mail, string>({ run: (mails) => deliverAllToMailbox(sql, mails) });
   return {
     name: "mailbox",
     async send(mail) {
-      const id = await deliverToMailbox(sql, mail);
-      return { transportMessageId: `mailbox:${id}` };
+      return { transportMessageId: `mailbox:${await deliver(mail)}` };
     },
   };
 }

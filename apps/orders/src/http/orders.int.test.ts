@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Kvm } from "@nats-io/kv";
 import { OrderView } from "@checkout/contracts";
-import { placePendingOrder, type NewOrder } from "../db/queries/orders.ts";
+import { placePendingOrders, type NewOrder } from "../db/queries/orders.ts";
 import { createOrdersApp } from "./app.ts";
 import { ADDRESS, fieldsOf, problemOf, startHarness, type Harness } from "./test-harness.ts";
 
@@ -108,11 +108,12 @@ describe("the orders.idempotency_key column, the last line of defence", () => {
     // the first holds its insert (and the key's index entry) in an open transaction while the second runs
     const outcomes = await Promise.all([
       h.sql.begin(async (tx) => {
-        const outcome = await placePendingOrder(tx, order(a), placement(a));
+        const [outcome] = await placePendingOrders(tx, [{ order: order(a), placement: placement(a) }]);
+        if (!outcome) throw new Error("no outcome");
         await new Promise((resolve) => setTimeout(resolve, 50));
         return outcome;
       }),
-      new Promise((resolve) => setTimeout(resolve, 10)).then(() => placePendingOrder(h.sql, order(b), placement(b))),
+      new Promise((resolve) => setTimeout(resolve, 10)).then(async () => (await placePendingOrders(h.sql, [{ order: order(b), placement: placement(b) }]))[0]!),
     ]);
     const inserted = outcomes.filter((o) => o.inserted);
     expect(inserted).toHaveLength(1);
@@ -123,5 +124,41 @@ describe("the orders.idempotency_key column, the last line of defence", () => {
     const ids = [a, b];
     expect((await h.sql`SELECT order_id FROM order_timeline WHERE event_id = ANY(${ids.map((id) => `evt-${id}`)})`).map((r) => r.order_id)).toEqual([winner!.id]);
     expect((await h.sql`SELECT event_id FROM outbox WHERE event_id = ANY(${ids.map((id) => `evt-${id}`)})`).map((r) => r.event_id)).toEqual([`evt-${winner!.id}`]);
+  });
+
+  it("places a batch in one statement: each order once, two that share a key are one order and one answer", async () => {
+    const base = (id: string, key: string, cartId: string): NewOrder => ({
+      id,
+      userId: h.user,
+      cartId,
+      email: "x@example.com",
+      lines: [{ sku: "MUG-LOGO", name: "Mug", qty: 1, unitPrice: 1_400, lineTotal: 1_400 }],
+      pricing: { currency: "USD", subtotal: 1_400, discount: 0, tax: 0, shipping: 499, total: 1_899 },
+      shippingAddress: ADDRESS,
+      paymentMethod: "pm_card_visa",
+      idempotencyKey: key,
+      requestHash: "h-batch",
+      at: new Date(),
+    });
+    const ids = ["33333333-3333-4333-8333-333333333333", "44444444-4444-4444-8444-444444444444", "55555555-5555-4555-8555-555555555555"];
+    const carts = ["6d0f6f7e-2a8b-4c3d-9e1f-0a1b2c3d4e51", "6d0f6f7e-2a8b-4c3d-9e1f-0a1b2c3d4e52", "6d0f6f7e-2a8b-4c3d-9e1f-0a1b2c3d4e53"];
+    const batch = [base(ids[0]!, "batch-1", carts[0]!), base(ids[1]!, "batch-1", carts[1]!), base(ids[2]!, "batch-2", carts[2]!)].map((order) => ({
+      order,
+      placement: {
+        timeline: { eventId: `evt-${order.id}`, type: "OrderPlaced", source: "orders", at: order.at, detail: { n: 1 } },
+        outbox: { event_id: `evt-${order.id}`, subject: `orders.placed.${order.id}`, payload: JSON.stringify({ id: order.id }), traceparent: null },
+        channel: "batch_test_channel",
+      },
+    }));
+    const outcomes = await placePendingOrders(h.sql, batch);
+    expect(outcomes[0]).toEqual({ inserted: true });
+    expect(outcomes[1]).toEqual({ inserted: false, existing: { id: ids[0], status: "PENDING", requestHash: "h-batch", pricing: batch[0]!.order.pricing } });
+    expect(outcomes[2]).toEqual({ inserted: true });
+    const placed = await h.sql`SELECT id, cart_id, status FROM orders WHERE id = ANY(${ids}::uuid[]) ORDER BY id`;
+    expect(placed.map((r) => [r.id, r.cart_id, r.status])).toEqual([[ids[0], carts[0], "PENDING"], [ids[2], carts[2], "PENDING"]]);
+    const events = await h.sql`SELECT event_id, payload FROM outbox WHERE event_id = ANY(${ids.map((id) => `evt-${id}`)}) ORDER BY event_id`;
+    expect(events.map((r) => [r.event_id, JSON.parse(r.payload as string).id])).toEqual([[`evt-${ids[0]}`, ids[0]], [`evt-${ids[2]}`, ids[2]]]);
+    const timeline = await h.sql`SELECT order_id, type, detail FROM order_timeline WHERE order_id = ANY(${ids}::uuid[]) ORDER BY order_id`;
+    expect(timeline.map((r) => [r.order_id, r.type, r.detail])).toEqual([[ids[0], "OrderPlaced", { n: 1 }], [ids[2], "OrderPlaced", { n: 1 }]]);
   });
 });

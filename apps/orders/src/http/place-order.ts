@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { OrderPlaced, type CheckoutRequest, type OrderStatus, type PriceSnapshot } from "@checkout/contracts";
-import type { Sql } from "@checkout/db";
+import { createBatcher, type Sql } from "@checkout/db";
 import { OUTBOX_CHANNEL, outboxRow } from "@checkout/messaging";
-import { placePendingOrder, selectOrderByIdempotencyKey, type PlacedOrder } from "../db/queries/orders.ts";
+import { placePendingOrders, selectOrderByIdempotencyKey, type NewOrder, type Placement, type PlacedOrder } from "../db/queries/orders.ts";
 import type { PricedOrder } from "../domain/price-order.ts";
 import type { CartPricing } from "./cart-pricing.ts";
 import { CartAlreadyOrdered, CartNotFound, EmptyCart, IdempotencyKeyReused } from "./errors.ts";
@@ -26,8 +26,9 @@ export interface PlaceOrderInput {
 export type PlaceOrder = (input: PlaceOrderInput) => Promise<StoredResponse & { replayed: boolean }>;
 
 /**
- * Prices the cart into an immutable snapshot and, in one statement, writes the PENDING order, its
- * OrderPlaced event (outbox) and the first timeline entry. An order already placed with the same
+ * Prices the cart into an immutable snapshot and, in one statement (shared with the checkouts that
+ * reach it at the same moment), writes the PENDING order, its OrderPlaced event (outbox) and the first
+ * timeline entry. An order already placed with the same
  * Idempotency-Key (found before pricing, or by the UNIQUE column on insert) is answered instead of
  * placing a second one; with another request body it is a 422. `onPlaced` runs once a new order is
  * committed (the relay of this process starts at once).
@@ -54,6 +55,8 @@ export function createPlaceOrder({
       replayed,
     };
   };
+  // the checkouts that reach this point together are placed with one statement
+  const place = createBatcher<{ order: NewOrder; placement: Placement }, Awaited<ReturnType<typeof placePendingOrders>>[number]>({ run: (batch) => placePendingOrders(sql, batch) });
   const answerWith = (existing: PlacedOrder, requestHash: string) => {
     if (existing.requestHash !== requestHash) throw new IdempotencyKeyReused();
     return accepted(existing.id, existing.status, existing.pricing, true);
@@ -89,9 +92,8 @@ export function createPlaceOrder({
       { time: at },
     );
 
-    const outcome = await placePendingOrder(
-      sql,
-      {
+    const outcome = await place({
+      order: {
         id: orderId,
         userId,
         cartId: request.cartId,
@@ -104,12 +106,12 @@ export function createPlaceOrder({
         requestHash,
         at,
       },
-      {
+      placement: {
         timeline: { eventId: event.id, type: "OrderPlaced", source: "orders", at, detail: { total: { amount: snapshot.total, currency: snapshot.currency } } },
         outbox: outboxRow({ event, traceparent }),
         channel: OUTBOX_CHANNEL,
       },
-    );
+    });
     if (outcome.inserted) {
       onPlaced();
       return accepted(orderId, "PENDING", snapshot, false);

@@ -61,38 +61,75 @@ export interface Placement {
 }
 
 /**
- * Inserts a PENDING order with its first timeline entry and its outbox row, as one statement: one round
- * trip, and atomic without BEGIN and COMMIT (a statement is a transaction). The timeline entry and the
- * outbox row are written only if the order was (they select from the INSERT's RETURNING), and the relay
- * is woken only then.
+ * Inserts PENDING orders, each with its first timeline entry and its outbox row, as one statement: one
+ * round trip for all of them (the checkouts that arrive together), and atomic without BEGIN and COMMIT
+ * (a statement is a transaction). A timeline entry and an outbox row are written only for an order that
+ * was (they join the INSERT's RETURNING), and the relay is woken only then. Returns one outcome per
+ * order, in the order given.
  *
- * Unless the user already placed an order with the same Idempotency-Key (the UNIQUE index on (user_id,
- * idempotency_key) is the last line of defence against a second order): then it answers with that one
- * instead; or unless the cart already became an order under another key (`cartOrdered`). A concurrent
- * insert of the same key or cart waits for the other transaction and sees its row: every unique index is
- * an arbiter of the ON CONFLICT (naming one would let another index, checked first, raise a unique
- * violation instead).
+ * An order is not inserted when the user already placed one with the same Idempotency-Key (the UNIQUE
+ * index on (user_id, idempotency_key) is the last line of defence against a second order): it is then
+ * answered with that one; nor when its cart already became an order under another key (`cartOrdered`).
+ * A concurrent insert of the same key or cart waits for the other transaction and sees its row: every
+ * unique index is an arbiter of the ON CONFLICT (naming one would let another index, checked first,
+ * raise a unique violation instead), and two orders of one batch that clash are one insert and one
+ * conflict.
  */
-export async function placePendingOrder(sql: Sql | TransactionSql, order: NewOrder, { timeline, outbox, channel }: Placement): Promise<InsertOutcome> {
-  const [row] = await sql<{ placed: number }[]>`
-    WITH placed AS (
+export async function placePendingOrders(sql: Sql | TransactionSql, orders: Array<{ order: NewOrder; placement: Placement }>): Promise<InsertOutcome[]> {
+  if (orders.length === 0) return [];
+  const channel = orders[0]!.placement.channel;
+  const rows = orders.map(({ order, placement: { timeline, outbox } }) => ({
+    id: order.id,
+    user_id: order.userId,
+    cart_id: order.cartId,
+    customer_email: order.email,
+    lines: order.lines,
+    pricing: order.pricing,
+    shipping_address: order.shippingAddress,
+    payment_method: order.paymentMethod,
+    idempotency_key: order.idempotencyKey,
+    request_hash: order.requestHash,
+    at: order.at.toISOString(),
+    event_id: timeline.eventId,
+    event_type: timeline.type,
+    event_source: timeline.source,
+    event_at: timeline.at.toISOString(),
+    event_detail: timeline.detail,
+    subject: outbox.subject,
+    payload: outbox.payload,
+    traceparent: outbox.traceparent,
+  }));
+  const [result] = await sql<{ placed: string[] }[]>`
+    WITH given AS (
+      SELECT * FROM jsonb_to_recordset(${json(sql, rows)}) AS g(
+        id uuid, user_id text, cart_id uuid, customer_email text, lines jsonb, pricing jsonb, shipping_address jsonb,
+        payment_method text, idempotency_key text, request_hash text, at timestamptz,
+        event_id text, event_type text, event_source text, event_at timestamptz, event_detail jsonb,
+        subject text, payload text, traceparent text)
+    ), placed AS (
       INSERT INTO orders (id, user_id, cart_id, status, customer_email, lines, pricing, shipping_address, payment_method,
                           idempotency_key, request_hash, created_at, updated_at)
-      VALUES (${order.id}, ${order.userId}, ${order.cartId}, 'PENDING', ${order.email}, ${json(sql, order.lines)}, ${json(sql, order.pricing)},
-              ${json(sql, order.shippingAddress)}, ${order.paymentMethod}, ${order.idempotencyKey}, ${order.requestHash},
-              ${order.at}, ${order.at})
+      SELECT id, user_id, cart_id, 'PENDING', customer_email, lines, pricing, shipping_address, payment_method,
+             idempotency_key, request_hash, at, at FROM given
       ON CONFLICT DO NOTHING
       RETURNING id
     ), noted AS (
       INSERT INTO order_timeline (order_id, event_id, type, source, at, detail)
-      SELECT id, ${timeline.eventId}, ${timeline.type}, ${timeline.source}, ${timeline.at}, ${json(sql, timeline.detail)} FROM placed
+      SELECT g.id, g.event_id, g.event_type, g.event_source, g.event_at, g.event_detail FROM given g JOIN placed p ON p.id = g.id
     ), queued AS (
       INSERT INTO outbox (event_id, subject, payload, traceparent)
-      SELECT ${outbox.event_id}, ${outbox.subject}, ${outbox.payload}, ${outbox.traceparent} FROM placed
+      SELECT g.event_id, g.subject, g.payload, g.traceparent FROM given g JOIN placed p ON p.id = g.id
       RETURNING 1
     )
-    SELECT (SELECT count(*) FROM placed)::int AS placed, (SELECT pg_notify(${channel}, '') FROM queued) AS woke`;
-  if (row!.placed > 0) return { inserted: true };
+    SELECT array(SELECT id::text FROM placed) AS placed, (SELECT pg_notify(${channel}, '') FROM queued LIMIT 1) AS woke`;
+  const placed = new Set(result!.placed);
+  const outcomes: InsertOutcome[] = [];
+  for (const { order } of orders) outcomes.push(placed.has(order.id) ? { inserted: true } : await conflictOf(sql, order));
+  return outcomes;
+}
+
+/** Why an order was not inserted: the order already placed with its key, or its cart's order. */
+async function conflictOf(sql: Sql | TransactionSql, order: NewOrder): Promise<InsertOutcome> {
   const existing = await selectOrderByIdempotencyKey(sql, order.userId, order.idempotencyKey);
   if (existing) return { inserted: false, existing };
   const [ordered] = await sql`SELECT 1 FROM orders WHERE cart_id = ${order.cartId}`;
