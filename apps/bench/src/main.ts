@@ -50,6 +50,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
     .option("--cancel-delay-ms <ms>", "mixed: a cancellation is sent 0..ms after the 202", number("--cancel-delay-ms"), d.cancelDelayMs)
     .option("--payment-latency-ms <ms>", "stripe-sim latency for every provider call", number("--payment-latency-ms"), d.paymentLatencyMs)
     .option("--max-in-flight <n>", "open loop: requests in flight above this wait (still timed from their schedule)", number("--max-in-flight", { min: 1, integer: true }), d.maxInFlight)
+    .option("--retries <n>", "press again after a 503's Retry-After (same Idempotency-Key), at most n times; latency counts from the first press", number("--retries", { min: 0, integer: true }), d.retries)
     .option("--acceptance-only", "start only the orders service and measure acceptance alone (no saga, no audit)")
     .option("--settle-timeout <s>", "how long to wait after the load for every saga to end", number("--settle-timeout", { min: 1 }), d.settleTimeoutS)
     .option("--baseline", "also drive the naive one-service design with the same plan and compare", d.baseline)
@@ -88,6 +89,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
         cancelDelayMs: flags.cancelDelayMs,
         paymentLatencyMs: flags.paymentLatencyMs,
         maxInFlight: flags.maxInFlight,
+        retries: flags.retries,
         settleTimeoutS: flags.settleTimeout,
         acceptanceOnly: Boolean(flags.acceptanceOnly),
         baseline: Boolean(flags.baseline),

@@ -32,6 +32,11 @@ export interface BenchOptions {
   /** open loop: requests in flight above this wait (their latency still counts from their scheduled time) */
   maxInFlight: number;
   /**
+   * a checkout answered 503 is pressed again (same Idempotency-Key) after its Retry-After, at most this
+   * many times, as a shopper would; its latency still counts from the first press. 0: a 503 is final
+   */
+  retries: number;
+  /**
    * start only the orders service and measure acceptance alone (no saga, no audit): the checkout path's
    * capacity when the rest of the system is not competing for the same cores
    */
@@ -80,6 +85,7 @@ export const DEFAULTS: Omit<BenchOptions, "scenario"> = {
   cancelDelayMs: 500,
   paymentLatencyMs: 300,
   maxInFlight: 4_000,
+  retries: 0,
   acceptanceOnly: false,
   settleTimeoutS: 180,
   baseline: false,

@@ -56,6 +56,8 @@ export interface BenchResult {
     accepted: number;
     /** non-202 answers by status (0 = no answer) */
     refused: Record<string, number>;
+    /** 503 answers that were followed by another press of the same checkout (--retries) */
+    retried: number;
     unsent: number;
     /** the load window: from the first arrival to the last scheduled one (open) or the last answer (closed) */
     windowS: number;

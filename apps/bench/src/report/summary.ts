@@ -11,7 +11,7 @@ export function headlineRows(r: BenchResult): string[][] {
   const e = r.saga.e2eLatencyMs;
   const c = r.saga.compensatedLatencyMs;
   const rows: string[][] = [
-    ["offered / sent / accepted", `${n(r.load.offered)} / ${n(r.load.sent)} / ${n(r.load.accepted)}`, Object.keys(r.load.refused).length ? `refused ${JSON.stringify(r.load.refused)}` : ""],
+    ["offered / sent / accepted", `${n(r.load.offered)} / ${n(r.load.sent)} / ${n(r.load.accepted)}`, [Object.keys(r.load.refused).length ? `refused ${JSON.stringify(r.load.refused)}` : "", r.load.retried ? `${n(r.load.retried)} 503s pressed again` : ""].filter(Boolean).join("; ")],
     ["accepted/s", n(r.acceptance.perSec, 1), `load window ${n(r.load.windowS, 1)} s (${r.load.kind} loop)`],
     ["acceptance p50 / p95 / p99", `${ms(a.p50)} / ${ms(a.p95)} / ${ms(a.p99)}`, `max ${ms(a.max)}; from the scheduled time`],
     ["e2e p50 / p95 / p99", `${ms(e.p50)} / ${ms(e.p95)} / ${ms(e.p99)}`, `202 → OrderCompleted/OrderCancelled on the stream; max ${ms(e.max)}`],

@@ -101,7 +101,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       250,
     );
 
-    const fire = (index: number, at: number) => checkoutOne(shopOf(index), ledger, index, plan.orders[index]!, carts[index]!, at);
+    const fire = (index: number, at: number) => checkoutOne(shopOf(index), ledger, index, plan.orders[index]!, carts[index]!, at, options.retries);
     let load: { startedAt: number; endedAt: number; open?: OpenLoopReport };
     try {
       if (plan.load.kind === "open") {

@@ -155,6 +155,7 @@ export function composeResult(f: RunFacts): BenchResult {
       answered: ledger.answered,
       accepted: accepted.length,
       refused,
+      retried: ledger.retried,
       unsent: f.load.open?.unsent ?? 0,
       windowS: round(windowMs / 1_000, 2),
       generator: {

@@ -26,6 +26,8 @@ export function createLedger(size: number) {
     networkErrors: {} as Record<string, number>,
     /** cancellations under way (they do not hold an in-flight slot of the load generator) */
     cancels: [] as Array<Promise<void>>,
+    /** 503 answers that were followed by another press (--retries) */
+    retried: 0,
     sent: 0,
     answered: 0,
     accepted: 0,
@@ -35,29 +37,41 @@ export type Ledger = ReturnType<typeof createLedger>;
 
 /**
  * Places one planned order through the shopper client (which owns authentication): POST /api/checkout
- * with the pre-created cart, and for a planned cancellation, POST /api/orders/:id/cancel later.
+ * with the pre-created cart (pressed again after a 503's Retry-After, up to `retries` times), and for a
+ * planned cancellation, POST /api/orders/:id/cancel later.
  */
-export async function checkoutOne(shop: Shop, ledger: Ledger, index: number, order: PlannedOrder, cartId: string, scheduledAt: number): Promise<void> {
+export async function checkoutOne(shop: Shop, ledger: Ledger, index: number, order: PlannedOrder, cartId: string, scheduledAt: number, retries = 0): Promise<void> {
   ledger.scheduledAt[index] = scheduledAt;
   ledger.sent++;
+  const key = randomUUID();
   let status = 0;
-  try {
-    const response = await shop.checkout(cartId, {
-      key: randomUUID(),
-      paymentMethod: order.intent === "decline" ? DECLINED_CARD : "pm_card_visa",
-      address: order.intent === "unserved" ? UNSERVED_ADDRESS : ADDRESS,
-    });
-    status = response.status;
-    if (status === 202) ledger.orderId[index] = ((await response.json()) as { orderId: string }).orderId;
-    else {
-      const body = await response.text();
-      if (ledger.errors.length < 20) ledger.errors.push({ status, body: body.slice(0, 300) });
+  for (let attempt = 0; ; attempt++) {
+    let retryAfterS: number | undefined;
+    try {
+      const response = await shop.checkout(cartId, {
+        key,
+        paymentMethod: order.intent === "decline" ? DECLINED_CARD : "pm_card_visa",
+        address: order.intent === "unserved" ? UNSERVED_ADDRESS : ADDRESS,
+      });
+      status = response.status;
+      if (status === 202) ledger.orderId[index] = ((await response.json()) as { orderId: string }).orderId;
+      else {
+        const body = await response.text();
+        if (status === 503) retryAfterS = retryAfterSeconds(response.headers.get("retry-after"));
+        if (ledger.errors.length < 20) ledger.errors.push({ status, body: body.slice(0, 300) });
+      }
+    } catch (error) {
+      status = 0;
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const detail = `${(error as Error).message ?? error}${cause ? `: ${cause.code ?? cause.message}` : ""}`;
+      ledger.networkErrors[detail] = (ledger.networkErrors[detail] ?? 0) + 1;
+      if (ledger.errors.length < 20) ledger.errors.push({ status: 0, body: detail.slice(0, 300) });
     }
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const detail = `${(error as Error).message ?? error}${cause ? `: ${cause.code ?? cause.message}` : ""}`;
-    ledger.networkErrors[detail] = (ledger.networkErrors[detail] ?? 0) + 1;
-    if (ledger.errors.length < 20) ledger.errors.push({ status: 0, body: detail.slice(0, 300) });
+    if (retryAfterS === undefined || attempt >= retries) break;
+    // as a shopper's client would: after Retry-After, spread over up to as long again so the crowd
+    // that was refused together does not come back together
+    ledger.retried++;
+    await new Promise((resolve) => setTimeout(resolve, retryAfterS * 1_000 * (1 + Math.random())));
   }
   ledger.answeredAt[index] = epochNow();
   ledger.status[index] = status;
@@ -65,6 +79,12 @@ export async function checkoutOne(shop: Shop, ledger: Ledger, index: number, ord
   if (status !== 202) return;
   ledger.accepted++;
   if (order.intent === "cancel") ledger.cancels.push(cancelLater(shop, ledger, index, order.cancelAfterMs));
+}
+
+/** Retry-After in seconds (the HTTP-date form is not used by the shop); 1 when absent or unreadable */
+function retryAfterSeconds(header: string | null): number {
+  const seconds = header === null ? Number.NaN : Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : 1;
 }
 
 async function cancelLater(shop: Shop, ledger: Ledger, index: number, afterMs: number): Promise<void> {
