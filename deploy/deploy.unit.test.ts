@@ -291,7 +291,7 @@ describe("deploy/nats", () => {
     expect(buckets.map((bucket) => bucket.bucket).sort()).toEqual(Object.values(Buckets).sort());
     const byName = Object.fromEntries(buckets.map((bucket) => [bucket.bucket, bucket]));
     expect(byName[Buckets.idempotency]!.max_age).toBe(OrdersConfig.parse({}).IDEMPOTENCY_TTL_MS * NANOS_PER_MS);
-    expect(byName[Buckets.reservations]!.max_age).toBe(0);
+    expect(byName[Buckets.reservations]!.max_age).toBe(InventoryConfig.parse({}).HOLDS_MAX_AGE_MS * NANOS_PER_MS);
     for (const bucket of buckets) expect(bucket).toMatchObject({ history: 1, storage: "file" });
   });
 

@@ -24,4 +24,4 @@ done
 
 # kv.json, spelled out as flags (nats kv add has no --config)
 nats kv info idempotency >/dev/null 2>&1 && echo "kv idempotency: exists" || { nats kv add idempotency --history 1 --ttl 24h --storage file --replicas 1 >/dev/null && echo "kv idempotency: created"; }
-nats kv info reservations >/dev/null 2>&1 && echo "kv reservations: exists" || { nats kv add reservations --history 1 --storage file --replicas 1 >/dev/null && echo "kv reservations: created"; }
+nats kv info reservations >/dev/null 2>&1 && echo "kv reservations: exists" || { nats kv add reservations --history 1 --ttl 24h --storage file --replicas 1 >/dev/null && echo "kv reservations: created"; }

@@ -27,6 +27,7 @@ const DESCRIPTIONS: Record<Scenario, string> = {
   "flash-sale": "N buyers at once (closed loop, --concurrency) for one SKU with M units",
   mixed: "a fixed rate with declined cards, addresses the carrier does not serve and shopper cancellations",
   ramp: "a rising arrival rate in steps, to find the knee; always writes a chart",
+  soak: "a steady rate for long (--duration 600 by default), watching rows, streams, buckets, backlogs and memory for growth",
 };
 
 function scenarioCommand(program: Command, scenario: Scenario): void {
@@ -37,7 +38,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
     .option("--rate <n>", "arrivals per second (the top rate for ramp)", number("--rate", { min: 0.1 }), d.rate)
     .option("--rate-from <n>", "ramp: the first step's rate", number("--rate-from", { min: 0.1 }), d.rateFrom)
     .option("--steps <n>", "ramp: number of steps", number("--steps", { min: 1, integer: true }), d.steps)
-    .option("--duration <s>", "seconds of load (all steps of a ramp together)", number("--duration", { min: 0.1 }), d.durationS)
+    .option("--duration <s>", "seconds of load (all steps of a ramp together)", number("--duration", { min: 0.1 }), scenario === "soak" ? 600 : d.durationS)
     .addOption(new Option("--arrivals <process>", "open-loop arrival process").choices(["uniform", "poisson"]).default(d.arrivals))
     .option("--buyers <n>", "flash-sale: buyers, one checkout each", number("--buyers", { min: 1, integer: true }), d.buyers)
     .option("--units <n>", "flash-sale: units on sale", number("--units", { min: 0, integer: true }), d.units)
@@ -52,6 +53,8 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
     .option("--max-in-flight <n>", "open loop: requests in flight above this wait (still timed from their schedule)", number("--max-in-flight", { min: 1, integer: true }), d.maxInFlight)
     .option("--retries <n>", "press again after a 503's Retry-After (same Idempotency-Key), at most n times; latency counts from the first press", number("--retries", { min: 0, integer: true }), d.retries)
     .option("--acceptance-only", "start only the orders service and measure acceptance alone (no saga, no audit)")
+    .option("--probe-every <s>", "soak: seconds between two counts of every table, stream, bucket and backlog", number("--probe-every", { min: 1 }), d.probeEveryS)
+    .option("--warmup <s>", "soak: seconds at the start of the load left out when judging growth", number("--warmup", { min: 0 }), d.warmupS)
     .option("--settle-timeout <s>", "how long to wait after the load for every saga to end", number("--settle-timeout", { min: 1 }), d.settleTimeoutS)
     .option("--baseline", "also drive the naive one-service design with the same plan and compare", d.baseline)
     .option("--baseline-pool <n>", "the naive service's connection pool", number("--baseline-pool", { min: 1, integer: true }), d.baselinePool)
@@ -90,6 +93,8 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
         paymentLatencyMs: flags.paymentLatencyMs,
         maxInFlight: flags.maxInFlight,
         retries: flags.retries,
+        probeEveryS: flags.probeEvery,
+        warmupS: flags.warmup,
         settleTimeoutS: flags.settleTimeout,
         acceptanceOnly: Boolean(flags.acceptanceOnly),
         baseline: Boolean(flags.baseline),

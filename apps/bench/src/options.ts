@@ -1,7 +1,7 @@
 import type { ArrivalProcess } from "./load/schedule.ts";
 import type { ServiceName } from "@checkout/testing";
 
-export const SCENARIOS = ["steady", "flash-sale", "mixed", "ramp"] as const;
+export const SCENARIOS = ["steady", "flash-sale", "mixed", "ramp", "soak"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** Everything a run is told; main.ts fills it from the command line, tests build it directly. */
@@ -41,6 +41,9 @@ export interface BenchOptions {
    * capacity when the rest of the system is not competing for the same cores
    */
   acceptanceOnly: boolean;
+  /** soak: seconds between two looks at rows, streams, buckets and backlogs, and the start of the load left out of the judgement */
+  probeEveryS: number;
+  warmupS: number;
   /** after the load: how long to wait for every accepted order to finish */
   settleTimeoutS: number;
   baseline: boolean;
@@ -87,6 +90,8 @@ export const DEFAULTS: Omit<BenchOptions, "scenario"> = {
   maxInFlight: 4_000,
   retries: 0,
   acceptanceOnly: false,
+  probeEveryS: 30,
+  warmupS: 60,
   settleTimeoutS: 180,
   baseline: false,
   baselinePool: 20,

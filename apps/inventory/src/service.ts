@@ -13,7 +13,7 @@ export function startInventory(config: InventoryConfig, options: { log?: Logger;
     name: "inventory",
     config,
     migrations: [MESSAGING_MIGRATIONS, INVENTORY_MIGRATIONS],
-    buckets: [{ name: Buckets.reservations, ttlMs: 0 }],
+    buckets: [{ name: Buckets.reservations, ttlMs: config.HOLDS_MAX_AGE_MS }],
     handlers: (buckets) => inventoryHandlers({ reservationTtlMs: config.RESERVATION_TTL_MS, holds: buckets[Buckets.reservations]! }),
     routes: ({ sql }) => stockRoutes({ sql, authSecret: config.AUTH_JWT_SECRET }),
     workers: [

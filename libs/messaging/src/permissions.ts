@@ -76,11 +76,12 @@ export function servicePermissions(service: ServiceUser): Permissions {
           // ack, nak, term, in-progress: the reply subject of each delivery
           `$JS.ACK.${stream}.${durable}.>`,
         ]),
-        // ensureBucket + put/create/update/delete/get on its own buckets
+        // ensureBucket (which also reconciles the max age) + put/create/update/delete/get on its own buckets
         ...buckets.flatMap((bucket) => [
           `$KV.${bucket}.>`,
           `${API}.STREAM.INFO.KV_${bucket}`,
           `${API}.STREAM.CREATE.KV_${bucket}`,
+          `${API}.STREAM.UPDATE.KV_${bucket}`,
           `${API}.DIRECT.GET.KV_${bucket}.>`,
           `${API}.STREAM.MSG.GET.KV_${bucket}`, // get on a bucket created without allow_direct
         ]),

@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, DiscardPolicy, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import { nanos, type NatsConnection } from "@nats-io/transport-node";
 import { DeadLetters, Streams } from "@checkout/contracts";
@@ -73,6 +73,15 @@ export interface BucketSpec {
   ttlMs: number;
 }
 
+/**
+ * Opens a bucket, creating it if missing; an existing bucket whose max age differs from `ttlMs` (0: no
+ * age limit) is updated, so a changed setting takes effect without deleting the bucket.
+ */
 export async function ensureBucket(nc: NatsConnection, { name, ttlMs }: BucketSpec): Promise<KV> {
-  return new Kvm(nc).create(name, { history: 1, ttl: ttlMs, storage: StorageType.File });
+  const kv = await new Kvm(nc).create(name, { history: 1, ttl: ttlMs, storage: StorageType.File });
+  const jsm = await jetstreamManager(nc);
+  const stream = `KV_${name}`;
+  const { config } = await jsm.streams.info(stream);
+  if (config.max_age !== nanos(ttlMs)) await jsm.streams.update(stream, { ...config, max_age: nanos(ttlMs) });
+  return kv;
 }

@@ -9,6 +9,7 @@ import type { StuckOrder } from "../verify/stuck.ts";
 import type { StatementCost } from "../observe/pg-statements.ts";
 import type { ConsumerBatches } from "../observe/batches.ts";
 import type { Scenario } from "../options.ts";
+import type { GrowthRow } from "./growth.ts";
 
 export const RESULT_SCHEMA = "checkout-bench/1";
 
@@ -115,6 +116,8 @@ export interface BenchResult {
   chart: string | null;
   /** --pg-statements: the statements that took the most server time over the load and the drain */
   statements?: StatementCost[];
+  /** soak: every table, stream, bucket, backlog and service's memory, judged for growth (report/growth.ts) */
+  growth?: { everyS: number; warmupS: number; samples: number; rows: GrowthRow[] };
   /** messages per transaction of each durable consumer over the run (consumer_batch_messages) */
   batches?: Record<string, ConsumerBatches>;
 }

@@ -89,6 +89,13 @@ export function renderSummary(r: BenchResult, { file }: { file?: string } = {}):
   if (r.saga.byIntent) {
     parts.push("", renderTable([{ header: "intent" }, { header: "outcomes" }], Object.entries(r.saga.byIntent).map(([intent, outcomes]) => [intent, Object.entries(outcomes).map(([k, v]) => `${k} ${n(v)}`).join(", ")])));
   }
+  if (r.growth) {
+    parts.push("", `growth: ${r.growth.samples} looks, every ${r.growth.everyS} s; the first ${r.growth.warmupS} s of the load are warm-up`);
+    parts.push(renderTable(
+      [{ header: "what" }, { header: "kind" }, { header: "at load start", align: "right" }, { header: "end", align: "right" }, { header: "max", align: "right" }, { header: "1st half", align: "right" }, { header: "2nd half", align: "right" }, { header: "verdict" }, { header: "limit" }],
+      r.growth.rows.map((g) => [`${g.name} (${g.unit})`, g.kind, n(g.start, 1), n(g.end, 1), n(g.max, 1), n(g.firstHalf, 1), n(g.secondHalf, 1), g.verdict, g.limit]),
+    ));
+  }
   parts.push("", renderTable([{ header: "process" }, { header: "peak RSS", align: "right" }, { header: "CPU cores (load)", align: "right" }, { header: "CPU ms per order", align: "right" }], resourceRows(r)));
   parts.push("", renderTable([{ header: "target" }, { header: "result" }, { header: "measured" }], r.targets.map((t) => [t.target, mark(t.met), t.measured])));
   if (file) parts.push("", `result: ${file}${r.chart ? `\nchart:  ${r.chart}` : ""}`);

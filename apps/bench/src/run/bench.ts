@@ -14,6 +14,7 @@ import { settle, waitForQuiet, type Settlement } from "../observe/settle.ts";
 import { commitCounts, streamStats } from "../observe/streams.ts";
 import { resetStatements, topStatements } from "../observe/pg-statements.ts";
 import { consumerBatches } from "../observe/batches.ts";
+import { startGrowthProbe, type GrowthProbe } from "../observe/growth.ts";
 import { measureJetStreamRate } from "../raw/jetstream-rate.ts";
 import { measurePostgresRate } from "../raw/postgres-rate.ts";
 import { compensatedAt, finalOrders, openReader } from "../verify/orders-db.ts";
@@ -42,6 +43,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
   const bench = await startBenchSystem(options, `bench_${options.scenario.replace("-", "_")}`);
   const { system, shop } = bench;
   const full = !options.acceptanceOnly;
+  let growth: GrowthProbe | undefined;
   try {
     let raw: RunFacts["raw"] = null;
     if (options.raw) {
@@ -84,6 +86,8 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
     ];
     if (options.pgStatements && bench.pg.kind === "private") await resetStatements(bench.pg.adminUrl);
     const sampler = startResourceSampler(watched);
+    // soak: counted from before the first arrival until the system is quiet (its SELECTs are commits too, ~1 per table per look)
+    growth = options.scenario === "soak" ? await startGrowthProbe({ natsUrl: system.nats.url, databases: Object.fromEntries(Object.entries(system.databases).map(([service, db]) => [service, db.url])), everyMs: options.probeEveryS * 1_000 }) : undefined;
     const dbService = Object.fromEntries(Object.entries(system.databases).map(([service, db]) => [db.name, service]));
     const commitsBefore = await commitCounts(bench.pg.adminUrl, Object.keys(dbService));
 
@@ -144,6 +148,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       settlement.systemQuietAt = quietAt;
     }
     clearInterval(ticker);
+    const growthSamples = await growth?.stop();
     // counted before anything of ours reads those databases (every SELECT is a transaction too)
     await sleep(Math.max(0, (quietAt ?? epochNow()) + PG_STATS_FLUSH_MS - epochNow()));
     const commitsAfter = await commitCounts(bench.pg.adminUrl, Object.keys(dbService));
@@ -203,8 +208,10 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       timeline,
       ...(statements ? { statements } : {}),
       batches,
+      ...(growthSamples ? { growth: growthSamples } : {}),
     });
   } finally {
+    await growth?.stop();
     await bench.stop();
   }
 }

@@ -17,6 +17,8 @@ import { createRecorder, summarize } from "../stats/latency.ts";
 import { oversoldUnits, unitsBySku } from "../verify/sold.ts";
 import { evaluateTargets } from "../report/targets.ts";
 import { RESULT_SCHEMA, type BenchResult, type RatePoint } from "../report/result.ts";
+import { judgeGrowth } from "../report/growth.ts";
+import type { GrowthSample } from "../observe/growth.ts";
 
 /** Everything a run observed, before it is reduced to the result. */
 export interface RunFacts {
@@ -42,6 +44,8 @@ export interface RunFacts {
   timeline: BenchResult["timeline"];
   statements?: BenchResult["statements"];
   batches?: BenchResult["batches"];
+  /** soak: the growth probe's samples */
+  growth?: GrowthSample[];
 }
 
 const round = (value: number, digits = 1) => (Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : Number.NaN);
@@ -211,6 +215,25 @@ export function composeResult(f: RunFacts): BenchResult {
     timeline: f.timeline,
     ...(f.statements ? { statements: f.statements } : {}),
     ...(f.batches ? { batches: f.batches } : {}),
+    ...(f.growth
+      ? {
+          growth: {
+            everyS: options.probeEveryS,
+            warmupS: options.warmupS,
+            samples: f.growth.length,
+            rows: judgeGrowth({
+              growth: f.growth,
+              rss: f.samples,
+              services: ["orders", "inventory", "payments", "shipping", "notifications"].filter((name) => f.samples.some((s) => s.rssBytes[name] !== undefined)),
+              loadStartedAt: f.load.startedAt,
+              loadEndedAt: f.load.endedAt,
+              warmupS: options.warmupS,
+              accepted: accepted.length,
+              rate: options.rate,
+            }),
+          },
+        }
+      : {}),
     chart: null,
   };
   result.load.generator.cpuCores = result.resources.duringLoad.cpuCores["bench"] ?? null;
