@@ -103,6 +103,17 @@ describe("the NATS users, on a secured nats-server", () => {
     await expect(jsm.streams.purge("DLQ")).rejects.toThrow(/Permissions Violation/);
     await expect(jetstream(operator).publish("dlq.ORDERS.inventory-orders", "{}", { timeout: 2_000 })).rejects.toThrow(/Permissions Violation/);
   });
+
+  it("lets the operator list the keys of a large bucket, as `checkout audit` does, answering the server's flow control", async () => {
+    const holds = await new Kvm(await as("inventory")).create(Buckets.reservations, { history: 1 });
+    const writes: Array<Promise<unknown>> = [];
+    for (let i = 0; i < 20_000; i++) writes.push(holds.put(`order-${i}`, "x".repeat(200)));
+    await Promise.all(writes);
+    const keys: string[] = [];
+    for await (const key of await (await new Kvm(await as("operator")).open(Buckets.reservations)).keys()) keys.push(key);
+    expect(keys).toHaveLength(20_000);
+    expect(nats.violations().filter((line) => line.includes('User "operator", Subject "$JS.FC.'))).toEqual([]);
+  }, 60_000);
 });
 
 describe("inventory running as its own NATS user", () => {

@@ -130,6 +130,9 @@ export function operatorPermissions(): Permissions {
         `${API}.CONSUMER.CREATE.*.*.>`,
         `${API}.CONSUMER.DELETE.*.*`,
         `${API}.CONSUMER.MSG.NEXT.*.*`,
+        // the answers to an ordered consumer's flow control: without them a large stream or bucket
+        // (kv.keys() over reservations) stalls, and the reader ends early with part of it
+        "$JS.FC.>",
       ],
       deny: durableApis,
     },
