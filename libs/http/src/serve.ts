@@ -1,4 +1,4 @@
-import { serve } from "@hono/node-server";
+import { createAdaptorServer } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
@@ -31,10 +31,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * The accept queue: connections the kernel completes before the process takes them. Node's default of
+ * 511 overflows when a flash sale's buyers connect at once, and a connection that does not fit is
+ * dropped and retried by the client after 1, 3, 7… seconds: answers seconds late while the server idles.
+ * The kernel caps it at net.core.somaxconn (4096 here).
+ */
+const ACCEPT_BACKLOG = 4_096;
+
 /** Listens on host:port (0 = any free port) and resolves once the socket is open. */
-export function listen(app: Hono<any>, { host = "127.0.0.1", port = 0 }: { host?: string; port?: number } = {}): Promise<RunningServer> {
+export function listen(app: Hono<any>, { host = "127.0.0.1", port = 0, backlog = ACCEPT_BACKLOG }: { host?: string; port?: number; backlog?: number } = {}): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
+    const server = createAdaptorServer({ fetch: app.fetch });
+    server.listen({ host, port, backlog }, () => {
+      const info = server.address() as AddressInfo;
       resolve({
         port: info.port,
         url: `http://${host}:${info.port}`,
