@@ -21,7 +21,15 @@ export const OrdersConfig = baseConfig.extend({
   TRUST_PROXY: config.bool.default(false),
   /** backpressure: checkouts one instance works on at once before it answers 503; 0: no limit */
   CHECKOUT_MAX_IN_FLIGHT: config.z.coerce.number().int().min(0).default(256),
-  /** backpressure: open (not yet COMPLETED or CANCELLED) orders before checkout answers 503; 0: no limit */
-  CHECKOUT_MAX_OPEN_ORDERS: config.z.coerce.number().int().min(0).default(5_000),
+  /**
+   * backpressure: open (not yet COMPLETED or CANCELLED) orders before checkout answers 503; 0: no limit.
+   * About the sagas/s the deployment completes times the seconds of queue it accepts (Little's law)
+   */
+  CHECKOUT_MAX_OPEN_ORDERS: config.z.coerce.number().int().min(0).default(1_000),
+  /**
+   * after inventory rejects an order for a SKU with 0 available, checkout refuses further orders of that
+   * SKU at once (CANCELLED out_of_stock) for this long, or until a unit of it is released; 0: never
+   */
+  CHECKOUT_SOLD_OUT_HINT_MS: config.z.coerce.number().int().min(0).default(2_000),
 });
 export type OrdersConfig = ReturnType<typeof OrdersConfig.parse>;

@@ -6,12 +6,16 @@ import type { OrdersConfig } from "./config.ts";
 import { orderHandlers } from "./handlers/index.ts";
 import { createOrdersApp } from "./http/app.ts";
 import { seedCatalog } from "./seed/catalog.ts";
+import { createSoldOutBoard } from "./domain/sold-out.ts";
+import { watchSoldOut } from "./sold-out-watch.ts";
 
 export const ORDERS_MIGRATIONS = new URL("./db/migrations", import.meta.url).pathname;
 
 export async function startOrders(config: OrdersConfig, options: { log?: Logger; beforeAck?: (event: AnyEvent) => boolean; ackWaitMs?: number } = {}): Promise<RunningService> {
   // commands issued in the same turn of the event loop (many requests at once) share one write
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false, enableAutoPipelining: true });
+  const board = createSoldOutBoard({ ttlMs: config.CHECKOUT_SOLD_OUT_HINT_MS });
+  let soldOutWatch: { stop(): void } | undefined;
   try {
     const service = await runService({
       name: "orders",
@@ -20,8 +24,9 @@ export async function startOrders(config: OrdersConfig, options: { log?: Logger;
       ...(config.SEED_CATALOG ? { seed: seedCatalog } : {}),
       buckets: [{ name: Buckets.idempotency, ttlMs: config.IDEMPOTENCY_TTL_MS }],
       handlers: orderHandlers,
-      app: ({ sql, log, metrics, messaging, readiness }) =>
-        createOrdersApp({
+      app: ({ sql, log, metrics, messaging, readiness }) => {
+        if (config.CHECKOUT_SOLD_OUT_HINT_MS > 0) soldOutWatch = watchSoldOut({ nc: messaging.nc, board, log });
+        return createOrdersApp({
           sql,
           redis,
           redisPrefix: config.REDIS_PREFIX,
@@ -37,18 +42,22 @@ export async function startOrders(config: OrdersConfig, options: { log?: Logger;
           rateLimits: { perUserPerMinute: config.RATE_LIMIT_PER_USER_PER_MINUTE, perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE },
           trustProxy: config.TRUST_PROXY,
           admission: { maxInFlight: config.CHECKOUT_MAX_IN_FLIGHT, maxOpenOrders: config.CHECKOUT_MAX_OPEN_ORDERS },
+          soldOut: (skus) => board.soldOut(skus, Date.now()),
           onOutboxWritten: () => messaging.relay.wake(),
-        }),
+        });
+      },
       ...options,
     });
     return {
       ...service,
       async stop() {
+        soldOutWatch?.stop();
         await service.stop();
         redis.disconnect();
       },
     };
   } catch (error) {
+    soldOutWatch?.stop();
     redis.disconnect();
     throw error;
   }

@@ -20,6 +20,9 @@ export const CheckoutAccepted = z.object({
   status: OrderStatus,
   total: Money,
   statusUrl: z.string(),
+  /** set when the order was refused at checkout and is already CANCELLED (a SKU known to be sold out) */
+  cancelReason: CancelReason.optional(),
+  cancelDetail: z.string().optional(),
 });
 
 export const TimelineEntry = z.object({

@@ -93,9 +93,12 @@ export function servicePermissions(service: ServiceUser): Permissions {
         `${API}.STREAM.MSG.DELETE.${DeadLetters.name}`,
       ],
     },
-    subscribe: { allow: [INBOX] },
+    subscribe: { allow: [INBOX, ...(service === "orders" ? SOLD_OUT_HINTS : [])] },
   };
 }
+
+/** orders listens, outside its durables, to inventory's rejections and releases (its sold-out hint) */
+const SOLD_OUT_HINTS = ["inventory.rejected.*", "inventory.released.*"];
 
 /**
  * The `checkout` CLI: reads every stream and bucket through ordered (ephemeral) consumers and direct

@@ -70,8 +70,12 @@ describe("each service user", () => {
     expect(publish(service, "$JS.API.CONSUMER.CREATE.ORDERS")).toBe(false); // no ephemeral consumers
   });
 
-  it.each(SERVICE_USERS)("%s subscribes only to its replies (_INBOX.>), never to a stream's subjects", (service) => {
+  it.each(SERVICE_USERS.filter((service) => service !== "orders"))("%s subscribes only to its replies (_INBOX.>), never to a stream's subjects", (service) => {
     expect(natsPermissions()[service].subscribe).toEqual({ allow: ["_INBOX.>"] });
+  });
+
+  it("orders subscribes to its replies and to inventory's rejections and releases (the sold-out hint), nothing else", () => {
+    expect(natsPermissions().orders.subscribe).toEqual({ allow: ["_INBOX.>", "inventory.rejected.*", "inventory.released.*"] });
   });
 });
 

@@ -53,7 +53,14 @@ export function createOrdersApp(deps: OrdersDeps): Hono<AppEnv> {
   const carts = createCartStore({ redis, prefix, ttlSeconds: deps.cartTtlSeconds });
   const pricing = createCartPricing({ sql, carts, catalog, now });
   const idempotency = createIdempotencyStore({ kv: deps.idempotency, now, log, scope: "checkout" });
-  const placeOrder = createPlaceOrder({ sql, pricing, now, publicUrl: deps.publicUrl, ...(deps.onOutboxWritten ? { onPlaced: deps.onOutboxWritten } : {}) });
+  const placeOrder = createPlaceOrder({
+    sql,
+    pricing,
+    now,
+    publicUrl: deps.publicUrl,
+    ...(deps.onOutboxWritten ? { onPlaced: deps.onOutboxWritten } : {}),
+    ...(deps.soldOut ? { soldOut: deps.soldOut } : {}),
+  });
 
   app.route("/api", catalogRoutes({ catalog, availableStock: createStockClient({ baseUrl: deps.inventoryUrl, log }) }));
   app.route("/api", cartRoutes({ carts, catalog, pricing, now }));

@@ -80,8 +80,9 @@ export function checkoutRoutes({
     await carts.drop(request.cartId, userId).catch((error: Error) => {
       c.get("log").warn({ err: error.message, cartId: request.cartId }, "order placed but the cart could not be deleted; it will expire");
     });
-    outcomes.inc({ outcome: replayed ? "replayed" : "accepted" });
-    if (!replayed) c.get("log").info({ orderId: (stored.body as { orderId: string }).orderId }, "order placed");
+    const refused = (stored.body as { status?: string }).status === "CANCELLED";
+    outcomes.inc({ outcome: replayed ? "replayed" : refused ? "sold_out" : "accepted" });
+    if (!replayed) c.get("log").info({ orderId: (stored.body as { orderId: string }).orderId }, refused ? "order refused at checkout: sold out" : "order placed");
     return send(c, stored, replayed);
   });
 }

@@ -31,6 +31,8 @@ export interface OrdersDeps {
   trustProxy: boolean;
   /** backpressure: when checkout answers 503 instead of taking another order */
   admission: AdmissionLimits;
+  /** the SKUs of these known to be sold out right now (checkout refuses their orders at once); none by default */
+  soldOut?: (skus: string[]) => string[];
   /** called after a commit that wrote outbox rows (a new order, a cancellation): wakes this process's relay */
   onOutboxWritten?: () => void;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { OrderPlaced, type CheckoutRequest, type OrderStatus, type PriceSnapshot } from "@checkout/contracts";
+import { OrderCancelled, OrderPlaced, type CancelReason, type CheckoutRequest, type OrderStatus, type PriceSnapshot } from "@checkout/contracts";
 import { createBatcher, type Sql } from "@checkout/db";
 import { OUTBOX_CHANNEL, outboxRow } from "@checkout/messaging";
 import { placePendingOrders, selectOrderByIdempotencyKey, type NewOrder, type Placement, type PlacedOrder } from "../db/queries/orders.ts";
@@ -32,6 +32,11 @@ export type PlaceOrder = (input: PlaceOrderInput) => Promise<StoredResponse & { 
  * Idempotency-Key (found before pricing, or by the UNIQUE column on insert) is answered instead of
  * placing a second one; with another request body it is a 422. `onPlaced` runs once a new order is
  * committed (the relay of this process starts at once).
+ *
+ * An order with a SKU that `soldOut` names (inventory lately found it empty: domain/sold-out.ts) is not
+ * sent through the saga to be rejected there: it is written CANCELLED(out_of_stock) at once, with an
+ * OrderCancelled instead of an OrderPlaced (the shopper still gets the cancellation mail), and the
+ * answer says so. Nothing was reserved or charged for it, so there is nothing to undo.
  */
 export function createPlaceOrder({
   sql,
@@ -39,18 +44,21 @@ export function createPlaceOrder({
   now,
   publicUrl,
   onPlaced = () => {},
+  soldOut = () => [],
 }: {
   sql: Sql;
   pricing: CartPricing;
   now: () => Date;
   publicUrl?: string | undefined;
   onPlaced?: () => void;
+  /** the SKUs of these known to be sold out right now */
+  soldOut?: (skus: string[]) => string[];
 }): PlaceOrder {
-  const accepted = (orderId: string, status: OrderStatus, snapshot: PriceSnapshot, replayed: boolean) => {
+  const accepted = (orderId: string, status: OrderStatus, snapshot: PriceSnapshot, replayed: boolean, refused?: { reason: CancelReason; detail: string }) => {
     const statusUrl = `/api/orders/${orderId}`;
     return {
       status: 202,
-      body: { orderId, status, total: { amount: snapshot.total, currency: snapshot.currency }, statusUrl },
+      body: { orderId, status, total: { amount: snapshot.total, currency: snapshot.currency }, statusUrl, ...(refused ? { cancelReason: refused.reason, cancelDetail: refused.detail } : {}) },
       headers: { "Content-Type": "application/json", Location: `${publicUrl?.replace(/\/+$/, "") ?? ""}${statusUrl}` },
       replayed,
     };
@@ -78,19 +86,24 @@ export function createPlaceOrder({
     const { lines, pricing: snapshot } = priced;
     const orderId = randomUUID();
     const at = now();
-    const event = OrderPlaced.create(
-      orderId,
-      {
-        orderId,
-        customer: { userId, email: request.email },
-        lines,
-        pricing: snapshot,
-        paymentMethod: request.paymentMethod,
-        shippingAddress: request.address,
-        placedAt: at.toISOString(),
-      },
-      { time: at },
-    );
+    const customer = { userId, email: request.email };
+    const empty = soldOut([...new Set(lines.map((line) => line.sku))]);
+    const refused = empty.length ? { reason: "out_of_stock" as const, detail: empty.map((sku) => `${sku}: sold out (refused at checkout)`).join("; ") } : undefined;
+    const event = refused
+      ? OrderCancelled.create(orderId, { orderId, ...refused, customer }, { time: at })
+      : OrderPlaced.create(
+          orderId,
+          {
+            orderId,
+            customer,
+            lines,
+            pricing: snapshot,
+            paymentMethod: request.paymentMethod,
+            shippingAddress: request.address,
+            placedAt: at.toISOString(),
+          },
+          { time: at },
+        );
 
     const outcome = await place({
       order: {
@@ -105,16 +118,19 @@ export function createPlaceOrder({
         idempotencyKey,
         requestHash,
         at,
+        ...(refused ? { refused } : {}),
       },
       placement: {
-        timeline: { eventId: event.id, type: "OrderPlaced", source: "orders", at, detail: { total: { amount: snapshot.total, currency: snapshot.currency } } },
+        timeline: refused
+          ? { eventId: event.id, type: "OrderCancelled", source: "orders", at, detail: { status: "CANCELLED", reason: refused.reason, soldOut: empty } }
+          : { eventId: event.id, type: "OrderPlaced", source: "orders", at, detail: { total: { amount: snapshot.total, currency: snapshot.currency } } },
         outbox: outboxRow({ event, traceparent }),
         channel: OUTBOX_CHANNEL,
       },
     });
     if (outcome.inserted) {
       onPlaced();
-      return accepted(orderId, "PENDING", snapshot, false);
+      return refused ? accepted(orderId, "CANCELLED", snapshot, false, refused) : accepted(orderId, "PENDING", snapshot, false);
     }
     if ("cartOrdered" in outcome) throw new CartAlreadyOrdered(request.cartId);
     return answerWith(outcome.existing, requestHash);

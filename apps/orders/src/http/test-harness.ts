@@ -15,6 +15,8 @@ import { authHeaders, createTestDatabase, redisPrefix, REDIS_URL, startNatsServe
 import { seedCatalog } from "../seed/catalog.ts";
 import { createOrdersApp } from "./app.ts";
 import type { OrdersDeps } from "./deps.ts";
+import { createSoldOutBoard } from "../domain/sold-out.ts";
+import { watchSoldOut } from "../sold-out-watch.ts";
 
 export const ORDERS_MIGRATIONS = new URL("../db/migrations", import.meta.url).pathname;
 
@@ -54,7 +56,14 @@ export async function startHarness({
   cartTtlSeconds = 600,
   rateLimits = { perUserPerMinute: 0, perIpPerMinute: 0 },
   admission = { maxInFlight: 0, maxOpenOrders: 0 },
-}: { cartTtlSeconds?: number; rateLimits?: OrdersDeps["rateLimits"]; admission?: OrdersDeps["admission"] } = {}): Promise<Harness> {
+  soldOutHintMs = 0,
+}: {
+  cartTtlSeconds?: number;
+  rateLimits?: OrdersDeps["rateLimits"];
+  admission?: OrdersDeps["admission"];
+  /** > 0: checkout listens to inventory's rejections and releases on `nc`, as the service does */
+  soldOutHintMs?: number;
+} = {}): Promise<Harness> {
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const closeOne of closers.reverse()) await closeOne().catch(() => {});
@@ -91,12 +100,18 @@ export async function startHarness({
     closers.push(() => inventory.close());
     stock.url = inventory.url;
 
+    const log = createLogger({ service: "orders-test", level: "silent" });
+    const board = createSoldOutBoard({ ttlMs: soldOutHintMs });
+    if (soldOutHintMs > 0) {
+      const watch = watchSoldOut({ nc, board, log });
+      closers.push(async () => watch.stop());
+    }
     const deps: OrdersDeps = {
       sql,
       redis,
       redisPrefix: prefix,
       idempotency: kv,
-      log: createLogger({ service: "orders-test", level: "silent" }),
+      log,
       metrics: createMetrics("orders"),
       readiness: {},
       now: () => new Date(),
@@ -106,6 +121,7 @@ export async function startHarness({
       rateLimits,
       trustProxy: false,
       admission,
+      ...(soldOutHintMs > 0 ? { soldOut: (skus: string[]) => board.soldOut(skus, Date.now()) } : {}),
     };
     const app = createOrdersApp(deps);
 

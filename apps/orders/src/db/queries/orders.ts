@@ -16,6 +16,8 @@ export interface NewOrder {
   idempotencyKey: string;
   requestHash: string;
   at: Date;
+  /** an order refused at checkout (a SKU known to be sold out): written CANCELLED with this reason, never PENDING */
+  refused?: { reason: CancelReason; detail: string };
 }
 
 /** An order already placed under an Idempotency-Key. */
@@ -52,7 +54,7 @@ const json = (sql: Sql | TransactionSql, value: unknown) => sql.json(value as JS
 
 export type InsertOutcome = { inserted: true } | { inserted: false; existing: PlacedOrder } | { inserted: false; cartOrdered: true };
 
-/** What a new order's placement writes besides the order: its first timeline entry and its OrderPlaced. */
+/** What a new order's placement writes besides the order: its first timeline entry and its OrderPlaced (OrderCancelled when refused). */
 export interface Placement {
   timeline: { eventId: string; type: string; source: string; at: Date; detail: Record<string, unknown> };
   outbox: { event_id: string; subject: string; payload: string; traceparent: string | null };
@@ -61,7 +63,7 @@ export interface Placement {
 }
 
 /**
- * Inserts PENDING orders, each with its first timeline entry and its outbox row, as one statement: one
+ * Inserts PENDING orders (CANCELLED for those refused at checkout), each with its first timeline entry and its outbox row, as one statement: one
  * round trip for all of them (the checkouts that arrive together), and atomic without BEGIN and COMMIT
  * (a statement is a transaction). A timeline entry and an outbox row are written only for an order that
  * was (they join the INSERT's RETURNING), and the relay is woken only then. Returns one outcome per
@@ -89,6 +91,9 @@ export async function placePendingOrders(sql: Sql | TransactionSql, orders: Arra
     payment_method: order.paymentMethod,
     idempotency_key: order.idempotencyKey,
     request_hash: order.requestHash,
+    status: order.refused ? "CANCELLED" : "PENDING",
+    cancel_reason: order.refused?.reason ?? null,
+    cancel_detail: order.refused?.detail ?? null,
     at: order.at.toISOString(),
     event_id: timeline.eventId,
     event_type: timeline.type,
@@ -103,14 +108,14 @@ export async function placePendingOrders(sql: Sql | TransactionSql, orders: Arra
     WITH given AS (
       SELECT * FROM jsonb_to_recordset(${json(sql, rows)}) AS g(
         id uuid, user_id text, cart_id uuid, customer_email text, lines jsonb, pricing jsonb, shipping_address jsonb,
-        payment_method text, idempotency_key text, request_hash text, at timestamptz,
+        payment_method text, idempotency_key text, request_hash text, status text, cancel_reason text, cancel_detail text, at timestamptz,
         event_id text, event_type text, event_source text, event_at timestamptz, event_detail jsonb,
         subject text, payload text, traceparent text)
     ), placed AS (
-      INSERT INTO orders (id, user_id, cart_id, status, customer_email, lines, pricing, shipping_address, payment_method,
-                          idempotency_key, request_hash, created_at, updated_at)
-      SELECT id, user_id, cart_id, 'PENDING', customer_email, lines, pricing, shipping_address, payment_method,
-             idempotency_key, request_hash, at, at FROM given
+      INSERT INTO orders (id, user_id, cart_id, status, cancel_reason, cancel_detail, customer_email, lines, pricing, shipping_address,
+                          payment_method, idempotency_key, request_hash, created_at, updated_at)
+      SELECT id, user_id, cart_id, status, cancel_reason, cancel_detail, customer_email, lines, pricing, shipping_address,
+             payment_method, idempotency_key, request_hash, at, at FROM given
       ON CONFLICT DO NOTHING
       RETURNING id
     ), noted AS (

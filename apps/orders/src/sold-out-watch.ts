@@ -1,0 +1,36 @@
+import type { NatsConnection, Subscription } from "@nats-io/transport-node";
+import { InventoryRejected, InventoryReleased } from "@checkout/contracts";
+import type { Logger } from "@checkout/log";
+import type { SoldOutBoard } from "./domain/sold-out.ts";
+
+const decoder = new TextDecoder();
+
+/**
+ * Keeps a sold-out board up to date from inventory's rejections and releases as they are published:
+ * plain NATS subscriptions beside the stream (every instance of orders hears every one; no durable, no
+ * ack, nothing replayed). A message missed while disconnected only leaves the board less informed, and
+ * one that does not parse is ignored here: the durable consumers dead-letter it.
+ */
+export function watchSoldOut({ nc, board, log, clock = Date.now }: { nc: NatsConnection; board: SoldOutBoard; log: Logger; clock?: () => number }): { stop(): void } {
+  const listen = (filter: string, apply: (envelope: unknown) => void): Subscription =>
+    nc.subscribe(filter, {
+      callback(error, msg) {
+        if (error) return void log.warn({ err: error, filter }, "sold-out hint: subscription closed");
+        try {
+          apply(JSON.parse(decoder.decode(msg.data)));
+        } catch {
+          // not ours to judge: the durable consumers dead-letter what does not parse
+        }
+      },
+    });
+
+  const subscriptions = [
+    listen(InventoryRejected.filter, (envelope) => board.rejected(InventoryRejected.parse(envelope).data.lines, clock())),
+    listen(InventoryReleased.filter, (envelope) => board.released(InventoryReleased.parse(envelope).data.lines.map((line) => line.sku))),
+  ];
+  return {
+    stop() {
+      for (const subscription of subscriptions) subscription.unsubscribe();
+    },
+  };
+}
