@@ -95,7 +95,7 @@ export function judgeGrowth(input: GrowthInput): GrowthRow[] {
   for (const name of names("rows")) {
     const table = name.split(".").at(-1);
     if (table === "outbox") judge(name, "rows", "bounded", "the relay deletes what it published", series("rows", name), counts);
-    else if (table === "inbox") judge(name, "rows", "retained", "INBOX_RETENTION_MS (30 d by default)", series("rows", name), counts);
+    else if (table === "inbox") judge(name, "rows", "retained", "INBOX_RETENTION_MS (31 d by default)", series("rows", name), counts);
     else if (STATIC_TABLES.has(name)) judge(name, "rows", "bounded", "not written by checkouts", series("rows", name), counts);
     else judge(name, "rows", "kept", "none: the business record", series("rows", name), counts);
   }
