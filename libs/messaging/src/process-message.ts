@@ -73,26 +73,44 @@ const whereOf = (msg: JsMsg, durable: string) => ({ consumer: durable, subject: 
 export async function processBatch(messages: JsMsg[], options: ProcessOptions): Promise<Outcome[]> {
   const outcomes = new Map<JsMsg, Outcome>();
   const parsed: Parsed[] = [];
-  const copies: JsMsg[] = [];
-  const seen = new Set<string>();
+  const copies: Array<{ copy: JsMsg; first: JsMsg }> = [];
+  const firstOf = new Map<string, JsMsg>(); // event id → the copy that goes into the transaction
   const triaged = await Promise.all(messages.map((msg) => triage(msg, options)));
   for (const [index, result] of triaged.entries()) {
     const msg = messages[index]!;
     if (typeof result === "string") outcomes.set(msg, result);
-    else if (seen.has(result.event.id)) copies.push(msg); // a redelivered copy in the same batch
+    else if (firstOf.has(result.event.id)) copies.push({ copy: msg, first: firstOf.get(result.event.id)! }); // a redelivered copy in the same batch
     else {
-      seen.add(result.event.id);
+      firstOf.set(result.event.id, msg);
       parsed.push(result);
     }
   }
   parsed.sort((a, b) => (a.event.subject < b.event.subject ? -1 : a.event.subject > b.event.subject ? 1 : 0));
   for (const [item, outcome] of await commitInParts(parsed, options)) outcomes.set(item.msg, outcome);
-  for (const copy of copies) {
-    // the first copy was committed, or will be delivered again: this one has nothing left to do
-    copy.ack();
-    outcomes.set(copy, "duplicate");
-  }
+  for (const { copy, first } of copies) outcomes.set(copy, settleCopy(copy, outcomes.get(first)!));
   return messages.map((msg) => outcomes.get(msg)!);
+}
+
+/**
+ * A copy of an event that another message of the batch carried. Once the first copy is done for good
+ * (committed, recognised, dead-lettered) this one has nothing left to do. Otherwise it must not be
+ * acked: it may be the very same stream message delivered again, and the server forgets a message
+ * acked in any of its deliveries, so an ack here would lose the event the first copy failed on.
+ */
+function settleCopy(copy: JsMsg, firstOutcome: Outcome): Outcome {
+  switch (firstOutcome) {
+    case "handled":
+    case "duplicate":
+    case "skipped":
+    case "dead_lettered":
+      copy.ack();
+      return "duplicate";
+    case "retried":
+      copy.nak(backoffMs(copy.info.deliveryCount));
+      return "retried";
+    case "unacked":
+      return "unacked"; // as if the process had died: the server delivers it again
+  }
 }
 
 /** What can be decided about a message before any transaction: skip it, dead-letter it, or parse it. */

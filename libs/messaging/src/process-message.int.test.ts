@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { jetstream, jetstreamManager, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
+import { OrderPlaced } from "@checkout/contracts";
+import { connect as connectDb, migrate, type Sql } from "@checkout/db";
+import { createLogger } from "@checkout/log";
+import { createTestDatabase, orderPlaced, startNatsServer, type NatsServer, type TestDatabase } from "@checkout/testing";
+import { defineHandler, type Handler } from "./handler.ts";
+import { MESSAGING_MIGRATIONS } from "./index.ts";
+import { processBatch } from "./process-message.ts";
+import { ensureConsumer, ensureStreams } from "./topology.ts";
+
+// The same stream message delivered twice, both deliveries in one batch: the server forgets a message
+// acked in any of its deliveries, so what the second delivery does decides whether the event survives
+// a failure of the first.
+
+let nats: NatsServer;
+let db: TestDatabase;
+let sql: Sql;
+let nc: NatsConnection;
+let js: JetStreamClient;
+const log = createLogger({ service: "test", level: "silent" });
+
+let fail = true;
+const handled: string[] = [];
+const onPlaced = defineHandler({
+  subscribe: OrderPlaced,
+  async handle(event) {
+    if (fail) throw new Error("simulated handler failure");
+    handled.push(event.id);
+    return [];
+  },
+});
+const handlers = new Map<string, Handler>([["placed", onPlaced as Handler]]);
+
+beforeAll(async () => {
+  nats = await startNatsServer();
+  db = await createTestDatabase("copies");
+  sql = connectDb(db.url);
+  await migrate(sql, [MESSAGING_MIGRATIONS]);
+  nc = await connect({ servers: nats.url });
+  await ensureStreams(await jetstreamManager(nc));
+  js = jetstream(nc);
+});
+afterAll(async () => {
+  await nc?.close();
+  await sql?.end();
+  await db?.drop();
+  await nats?.stop();
+});
+
+/** one delivery of the next message of `durable`, or undefined when none comes within `ms` */
+const next = async (durable: string, ms: number) => (await (await js.consumers.get("ORDERS", durable)).next({ expires: ms })) ?? undefined;
+
+describe("two deliveries of one stream message in one batch", () => {
+  it("does not ack the second when the first failed: the event comes back and is handled", async () => {
+    const durable = "copies-failed";
+    await ensureConsumer(await jetstreamManager(nc), { stream: "ORDERS", durable, filterSubject: "orders.>", ackWaitMs: 1_000 });
+    const event = orderPlaced();
+    await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
+
+    const first = (await next(durable, 2_000))!;
+    const second = (await next(durable, 3_000))!; // the ack wait ran out: the same message again
+    expect(second.seq).toBe(first.seq);
+    expect(second.info.deliveryCount).toBe(2);
+
+    const options = { js, sql, log, durable, stream: "ORDERS", handlers, maxDeliveries: 5 };
+    const outcomes = await processBatch([first, second], options);
+
+    fail = false;
+    const again: JsMsg | undefined = await next(durable, 5_000);
+    expect(again?.seq).toBe(first.seq); // not lost
+    expect(outcomes).toEqual(["retried", "retried"]);
+    expect(await processBatch([again!], options)).toEqual(["handled"]);
+    expect(handled).toEqual([event.id]);
+  }, 20_000);
+});
