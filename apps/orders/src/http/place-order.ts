@@ -54,11 +54,11 @@ export function createPlaceOrder({
   /** the SKUs of these known to be sold out right now */
   soldOut?: (skus: string[]) => string[];
 }): PlaceOrder {
-  const accepted = (orderId: string, status: OrderStatus, snapshot: PriceSnapshot, replayed: boolean, refused?: { reason: CancelReason; detail: string }) => {
+  const accepted = (orderId: string, status: OrderStatus, snapshot: PriceSnapshot, replayed: boolean, cancelled?: { reason: CancelReason; detail?: string | undefined }) => {
     const statusUrl = `/api/orders/${orderId}`;
     return {
       status: 202,
-      body: { orderId, status, total: { amount: snapshot.total, currency: snapshot.currency }, statusUrl, ...(refused ? { cancelReason: refused.reason, cancelDetail: refused.detail } : {}) },
+      body: { orderId, status, total: { amount: snapshot.total, currency: snapshot.currency }, statusUrl, ...(cancelled ? { cancelReason: cancelled.reason, ...(cancelled.detail ? { cancelDetail: cancelled.detail } : {}) } : {}) },
       headers: { "Content-Type": "application/json", Location: `${publicUrl?.replace(/\/+$/, "") ?? ""}${statusUrl}` },
       replayed,
     };
@@ -67,7 +67,9 @@ export function createPlaceOrder({
   const place = createBatcher<{ order: NewOrder; placement: Placement }, Awaited<ReturnType<typeof placePendingOrders>>[number]>({ run: (batch) => placePendingOrders(sql, batch) });
   const answerWith = (existing: PlacedOrder, requestHash: string) => {
     if (existing.requestHash !== requestHash) throw new IdempotencyKeyReused();
-    return accepted(existing.id, existing.status, existing.pricing, true);
+    // the order as it is now: a CANCELLED one (refused at checkout, or since) says why
+    const cancelled = existing.status === "CANCELLED" && existing.cancelReason ? { reason: existing.cancelReason, detail: existing.cancelDetail ?? undefined } : undefined;
+    return accepted(existing.id, existing.status, existing.pricing, true, cancelled);
   };
 
   return async function placeOrder({ userId, request, idempotencyKey, requestHash, traceparent, keyFresh = false }) {

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { CheckoutAccepted, InventoryRejected, InventoryReleased, OrderCancelled } from "@checkout/contracts";
 import { waitFor } from "@checkout/testing";
 import { ADDRESS, startHarness, type Harness } from "./test-harness.ts";
+import { idempotencyKvKey } from "./request-hash.ts";
 
 // The sold-out hint on a real nats-server and PostgreSQL: inventory's rejections and releases, as
 // published on the bus, decide whether checkout sends an order through the saga or refuses it at once.
@@ -63,6 +64,19 @@ describe("checkout with the sold-out hint", () => {
     const other = await checkout({ "CAP-NAVY": 1 });
     expect(other.status).toBe("PENDING");
     expect((await outboxOf(other.orderId)).map((row) => row.subject)).toEqual([`orders.placed.${other.orderId}`]);
+  });
+
+  it("answers the same refusal again for the same Idempotency-Key, also once its KV record is gone (a crash before it was stored)", async () => {
+    await inventoryRejects("HOODIE-GRY-L", 0);
+    const first = await untilAnswered({ "HOODIE-GRY-L": 1 }, "CANCELLED");
+    const [row] = await h.sql<{ cart_id: string; idempotency_key: string }[]>`SELECT cart_id, idempotency_key FROM orders WHERE id = ${first.orderId}`;
+    await h.kv.purge(idempotencyKvKey("checkout", h.user, row!.idempotency_key));
+
+    const body = { cartId: row!.cart_id, email: "ada@example.com", paymentMethod: "pm_card_visa", address: ADDRESS };
+    const again = await h.call("POST", "/api/checkout", body, { "Idempotency-Key": row!.idempotency_key });
+    expect(again.status).toBe(202);
+    expect(await again.json()).toEqual(first);
+    expect(Number((await h.sql`SELECT count(*) AS n FROM orders WHERE idempotency_key = ${row!.idempotency_key}`)[0]!.n)).toBe(1);
   });
 
   it("learns nothing from a rejection that left some stock, and forgets a SKU once a unit of it is released", async () => {

@@ -26,6 +26,8 @@ export interface PlacedOrder {
   status: OrderStatus;
   requestHash: string | null;
   pricing: PriceSnapshot;
+  cancelReason: CancelReason | null;
+  cancelDetail: string | null;
 }
 
 export interface OrderRecord {
@@ -144,9 +146,9 @@ async function conflictOf(sql: Sql | TransactionSql, order: NewOrder): Promise<I
 
 /** The order `userId` placed with `idempotencyKey`, if any. */
 export async function selectOrderByIdempotencyKey(sql: Sql | TransactionSql, userId: string, idempotencyKey: string): Promise<PlacedOrder | undefined> {
-  const [row] = await sql<{ id: string; status: OrderStatus; request_hash: string | null; pricing: PriceSnapshot }[]>`
-    SELECT id, status, request_hash, pricing FROM orders WHERE user_id = ${userId} AND idempotency_key = ${idempotencyKey}`;
-  return row && { id: row.id, status: row.status, requestHash: row.request_hash, pricing: row.pricing };
+  const [row] = await sql<{ id: string; status: OrderStatus; request_hash: string | null; pricing: PriceSnapshot; cancel_reason: CancelReason | null; cancel_detail: string | null }[]>`
+    SELECT id, status, request_hash, pricing, cancel_reason, cancel_detail FROM orders WHERE user_id = ${userId} AND idempotency_key = ${idempotencyKey}`;
+  return row && { id: row.id, status: row.status, requestHash: row.request_hash, pricing: row.pricing, cancelReason: row.cancel_reason, cancelDetail: row.cancel_detail };
 }
 
 export async function insertTimelineEntry(
