@@ -119,7 +119,7 @@ describe("the orders.idempotency_key column, the last line of defence", () => {
     expect(inserted).toHaveLength(1);
     const loser = outcomes.find((o) => !o.inserted);
     const [winner] = await h.sql`SELECT id FROM orders WHERE idempotency_key = 'race-1'`;
-    expect(loser).toEqual({ inserted: false, existing: { id: winner!.id, status: "PENDING", requestHash: "h1", pricing: order(a).pricing } });
+    expect(loser).toEqual({ inserted: false, existing: { id: winner!.id, status: "PENDING", requestHash: "h1", pricing: order(a).pricing, cancelReason: null, cancelDetail: null } });
     // the loser wrote neither a timeline entry nor an event
     const ids = [a, b];
     expect((await h.sql`SELECT order_id FROM order_timeline WHERE event_id = ANY(${ids.map((id) => `evt-${id}`)})`).map((r) => r.order_id)).toEqual([winner!.id]);
@@ -152,7 +152,7 @@ describe("the orders.idempotency_key column, the last line of defence", () => {
     }));
     const outcomes = await placePendingOrders(h.sql, batch);
     expect(outcomes[0]).toEqual({ inserted: true });
-    expect(outcomes[1]).toEqual({ inserted: false, existing: { id: ids[0], status: "PENDING", requestHash: "h-batch", pricing: batch[0]!.order.pricing } });
+    expect(outcomes[1]).toEqual({ inserted: false, existing: { id: ids[0], status: "PENDING", requestHash: "h-batch", pricing: batch[0]!.order.pricing, cancelReason: null, cancelDetail: null } });
     expect(outcomes[2]).toEqual({ inserted: true });
     const placed = await h.sql`SELECT id, cart_id, status FROM orders WHERE id = ANY(${ids}::uuid[]) ORDER BY id`;
     expect(placed.map((r) => [r.id, r.cart_id, r.status])).toEqual([[ids[0], carts[0], "PENDING"], [ids[2], carts[2], "PENDING"]]);
