@@ -87,15 +87,22 @@ export async function startMailWorker({
     return { mail, transportMessageId, mailLog };
   }
 
-  /** sends a claimed round side by side, then records every mail sent in one statement */
+  /**
+   * sends a claimed round side by side, then records every mail sent in one statement: also when
+   * recording another mail's failure threw (that mail keeps its claim until the lease runs out), so that
+   * a mail the transport accepted is not sent again
+   */
   async function deliverAll(due: OutgoingMail[]) {
-    const sent = (await Promise.all(due.map((mail) => deliver(mail)))).filter((done) => done !== undefined);
+    const results = await Promise.allSettled(due.map((mail) => deliver(mail)));
+    const sent = results.flatMap((result) => (result.status === "fulfilled" && result.value ? [result.value] : []));
     // ← the window described above: accepted by the transport, not yet recorded as sent
     const marked = await markAllSent(sql, sent);
     for (const { mail, transportMessageId, mailLog } of sent) {
       if (marked.has(mail.id)) mailLog.info({ transportMessageId }, "mail sent");
       else mailLog.warn("mail sent, but the row was no longer this worker's claim (lease ran out during the send)");
     }
+    const failed = results.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason; // the worker's database-error backoff
   }
 
   const loop = (async function work() {
