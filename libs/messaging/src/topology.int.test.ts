@@ -36,6 +36,14 @@ describe("ensureBucket", () => {
     expect((await jsm.streams.info("KV_aging")).config.max_age).toBe(0);
   });
 
+  it("gives an existing bucket a max age shorter than its duplicate window (2 min)", async () => {
+    await new Kvm(nc).create("short", { history: 1 });
+    await ensureBucket(nc, { name: "short", ttlMs: 30_000 });
+    const { config } = await jsm.streams.info("KV_short");
+    expect(config.max_age).toBe(nanos(30_000));
+    expect(config.duplicate_window).toBeLessThanOrEqual(nanos(30_000));
+  });
+
   it("lets the delete markers of deleted keys age out instead of piling up", async () => {
     const kv = await ensureBucket(nc, { name: "markers", ttlMs: 1_000 });
     for (let i = 0; i < 20; i++) {

@@ -82,6 +82,11 @@ export async function ensureBucket(nc: NatsConnection, { name, ttlMs }: BucketSp
   const jsm = await jetstreamManager(nc);
   const stream = `KV_${name}`;
   const { config } = await jsm.streams.info(stream);
-  if (config.max_age !== nanos(ttlMs)) await jsm.streams.update(stream, { ...config, max_age: nanos(ttlMs) });
+  const maxAge = nanos(ttlMs);
+  if (config.max_age !== maxAge) {
+    // the server refuses a duplicate window longer than the max age (a bucket made without one has 2 min)
+    const duplicateWindow = maxAge > 0 && (config.duplicate_window ?? 0) > maxAge ? maxAge : config.duplicate_window;
+    await jsm.streams.update(stream, { ...config, max_age: maxAge, duplicate_window: duplicateWindow });
+  }
   return kv;
 }
