@@ -6,7 +6,8 @@ import type { SoldOutBoard } from "./domain/sold-out.ts";
 const decoder = new TextDecoder();
 
 /**
- * Keeps a sold-out board up to date from inventory's rejections and releases as they are published:
+ * Keeps a sold-out board up to date from inventory's rejections and releases as they are published
+ * (a rejection counts from the time inventory made it):
  * plain NATS subscriptions beside the stream (every instance of orders hears every one; no durable, no
  * ack, nothing replayed). A message missed while disconnected only leaves the board less informed, and
  * one that does not parse is ignored here: the durable consumers dead-letter it.
@@ -25,7 +26,12 @@ export function watchSoldOut({ nc, board, log, clock = Date.now }: { nc: NatsCon
     });
 
   const subscriptions = [
-    listen(InventoryRejected.filter, (envelope) => board.rejected(InventoryRejected.parse(envelope).data.lines, clock())),
+    listen(InventoryRejected.filter, (envelope) => {
+      // as old as inventory's decision (never newer than now): a rejection published late, or a dead
+      // letter replayed days later, tells nothing about the stock now
+      const event = InventoryRejected.parse(envelope);
+      board.rejected(event.data.lines, Math.min(clock(), Date.parse(event.time) || 0));
+    }),
     listen(InventoryReleased.filter, (envelope) => board.released(InventoryReleased.parse(envelope).data.lines.map((line) => line.sku))),
   ];
   return {

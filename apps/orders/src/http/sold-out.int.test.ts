@@ -23,10 +23,10 @@ const checkout = async (items: Record<string, number>) => {
 };
 const outboxOf = (orderId: string) => h.sql<{ subject: string; payload: string }[]>`SELECT subject, payload FROM outbox WHERE subject LIKE ${`%.${orderId}`}`;
 
-/** what inventory publishes when it rejects an order, here for `sku` with `available` left */
-async function inventoryRejects(sku: string, available: number) {
+/** what inventory publishes when it rejects an order, here for `sku` with `available` left (decided `agoMs` ago) */
+async function inventoryRejects(sku: string, available: number, agoMs = 0) {
   const orderId = randomUUID();
-  const event = InventoryRejected.create(orderId, { orderId, reason: "out_of_stock", lines: [{ sku, requested: available + 1, available, problem: "out_of_stock" }] });
+  const event = InventoryRejected.create(orderId, { orderId, reason: "out_of_stock", lines: [{ sku, requested: available + 1, available, problem: "out_of_stock" }] }, { time: new Date(Date.now() - agoMs) });
   h.nc.publish(InventoryRejected.subject(orderId), JSON.stringify(event));
   await h.nc.flush();
 }
@@ -97,6 +97,12 @@ describe("checkout with the sold-out hint", () => {
     await untilAnswered({ "CAP-NAVY": 1 }, "CANCELLED");
     await new Promise((resolve) => setTimeout(resolve, HINT_MS));
     expect((await checkout({ "CAP-NAVY": 1 })).status).toBe("PENDING");
+  });
+
+  it("ignores a rejection older than the hint's TTL (published late, or a dead letter replayed)", async () => {
+    await inventoryRejects("HOODIE-GRY-M", 0, HINT_MS + 1_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await checkout({ "HOODIE-GRY-M": 1 })).status).toBe("PENDING");
   });
 
   it("ignores a message on those subjects that does not parse", async () => {
