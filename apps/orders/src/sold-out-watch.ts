@@ -6,8 +6,7 @@ import type { SoldOutBoard } from "./domain/sold-out.ts";
 const decoder = new TextDecoder();
 
 /**
- * Keeps a sold-out board up to date from inventory's rejections and releases as they are published
- * (a rejection counts from the time inventory made it):
+ * Keeps a sold-out board up to date from inventory's rejections and releases as they are published:
  * plain NATS subscriptions beside the stream (every instance of orders hears every one; no durable, no
  * ack, nothing replayed). A message missed while disconnected only leaves the board less informed, and
  * one that does not parse is ignored here: the durable consumers dead-letter it.
