@@ -20,6 +20,8 @@ const accepted: Array<{ messageId: string; instance: string }> = [];
 /** orderId → transient failures still to inject; orders whose mails are refused for good */
 const failuresLeft = new Map<string, number>();
 const refused = new Set<string>();
+/** orders whose mails fail with an error the database then refuses to record (a trigger, below) */
+const unrecordable = new Set<string>();
 let sendDelayMs = 0;
 
 /** Wraps the configured (mailbox) transport: injects failures, slows sends down, counts what got through. */
@@ -29,6 +31,7 @@ const instrumented = (instance: string) =>
       name: `${configured.name} (instrumented)`,
       async send(mail) {
         if (refused.has(mail.orderId)) throw new PermanentMailError("550 5.1.1 no such user (injected)");
+        if (unrecordable.has(mail.orderId)) throw new Error("451 4.3.0 try again later (unrecordable, injected)");
         const left = failuresLeft.get(mail.orderId) ?? 0;
         if (left > 0) {
           failuresLeft.set(mail.orderId, left - 1);
@@ -219,6 +222,29 @@ describe("each mail goes out once, whatever fails", () => {
     expect(row!.lastError).toContain("421 4.3.2");
     expect(await mailbox(`orderId=${orderId}`)).toHaveLength(1);
     expect(sendsOf(`<${orderId}.confirmed@checkout>`)).toBe(1);
+  });
+
+  it("a mail sent in the same round as one whose failure cannot be recorded is still marked sent, and not sent again", async () => {
+    await service.sql.unsafe(`
+      CREATE OR REPLACE FUNCTION refuse_unrecordable() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.last_error LIKE '%unrecordable%' THEN RAISE EXCEPTION 'injected: this failure cannot be recorded'; END IF;
+        RETURN NEW;
+      END $$;
+      DROP TRIGGER IF EXISTS refuse_unrecordable ON outgoing_mail;
+      CREATE TRIGGER refuse_unrecordable BEFORE UPDATE ON outgoing_mail FOR EACH ROW EXECUTE FUNCTION refuse_unrecordable();`);
+    const failing = confirmed();
+    const fine = confirmed();
+    unrecordable.add(failing.subject);
+    sendDelayMs = 200; // both mails are claimed before either send ends
+    await Promise.all([bus.publish(failing), bus.publish(fine)]);
+    await waitFor(async () => (await notifications(failing.subject)).length === 1 && (await notifications(fine.subject)).length === 1, { what: "both mails queued" });
+
+    // without recording the round's sends together, the sent one stayed claimed until its lease ran out (60 s), then went out again
+    const row = await waitForMail(fine.subject, "confirmed");
+    expect(row).toMatchObject({ status: "sent", attempts: 1 });
+    expect(sendsOf(`<${fine.subject}.confirmed@checkout>`)).toBe(1);
+    unrecordable.delete(failing.subject);
   });
 
   it("a permanent refusal is not retried: the mail is marked failed with the reason", async () => {
