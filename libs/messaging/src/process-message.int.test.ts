@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { jetstream, jetstreamManager, type JetStreamClient, type JsMsg } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
 import { OrderPlaced } from "@checkout/contracts";
 import { connect as connectDb, migrate, type Sql } from "@checkout/db";
 import { createLogger } from "@checkout/log";
@@ -19,6 +19,7 @@ let db: TestDatabase;
 let sql: Sql;
 let nc: NatsConnection;
 let js: JetStreamClient;
+let jsm: JetStreamManager;
 const log = createLogger({ service: "test", level: "silent" });
 
 let fail = true;
@@ -39,7 +40,8 @@ beforeAll(async () => {
   sql = connectDb(db.url);
   await migrate(sql, [MESSAGING_MIGRATIONS]);
   nc = await connect({ servers: nats.url });
-  await ensureStreams(await jetstreamManager(nc));
+  jsm = await jetstreamManager(nc);
+  await ensureStreams(jsm);
   js = jetstream(nc);
 });
 afterAll(async () => {
@@ -55,8 +57,8 @@ const next = async (durable: string, ms: number) => (await (await js.consumers.g
 describe("two deliveries of one stream message in one batch", () => {
   it("does not ack the second when the first failed: the event comes back and is handled", async () => {
     const durable = "copies-failed";
-    await ensureConsumer(await jetstreamManager(nc), { stream: "ORDERS", durable, filterSubject: "orders.>", ackWaitMs: 1_000 });
     const event = orderPlaced();
+    await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubject: OrderPlaced.subject(event.subject), ackWaitMs: 1_000 });
     await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
 
     const first = (await next(durable, 2_000))!;
@@ -73,5 +75,23 @@ describe("two deliveries of one stream message in one batch", () => {
     expect(outcomes).toEqual(["retried", "retried"]);
     expect(await processBatch([again!], options)).toEqual(["handled"]);
     expect(handled).toEqual([event.id]);
+  }, 20_000);
+
+  it("judges the second by the first: past the delivery limit itself, it is not dead-lettered while the first is handled", async () => {
+    const durable = "copies-limit";
+    const event = orderPlaced();
+    await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubject: OrderPlaced.subject(event.subject), ackWaitMs: 1_000 });
+    await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
+    const first = (await next(durable, 2_000))!;
+    const second = (await next(durable, 3_000))!;
+    expect(second.info.deliveryCount).toBe(2);
+    const deadLetters = (await jsm.streams.info("DLQ")).state.messages;
+
+    fail = false;
+    const outcomes = await processBatch([first, second], { js, sql, log, durable, stream: "ORDERS", handlers, maxDeliveries: 1 });
+    expect(outcomes).toEqual(["handled", "duplicate"]);
+    expect(handled.filter((id) => id === event.id)).toHaveLength(1);
+    expect((await jsm.streams.info("DLQ")).state.messages).toBe(deadLetters);
+    expect(await next(durable, 1_500)).toBeUndefined(); // acked: nothing comes back
   }, 20_000);
 });

@@ -74,10 +74,23 @@ export async function processBatch(messages: JsMsg[], options: ProcessOptions): 
   const outcomes = new Map<JsMsg, Outcome>();
   const parsed: Parsed[] = [];
   const copies: Array<{ copy: JsMsg; first: JsMsg }> = [];
+  // a stream message delivered again while its first delivery waits in the batch: judged by that one
+  // alone (not dead-lettered on its own delivery count while the first is being handled)
+  const firstDelivery = new Map<number, JsMsg>();
+  const redeliveries: Array<{ copy: JsMsg; first: JsMsg }> = [];
+  const delivered: JsMsg[] = [];
+  for (const msg of messages) {
+    const first = firstDelivery.get(msg.seq);
+    if (first) redeliveries.push({ copy: msg, first });
+    else {
+      firstDelivery.set(msg.seq, msg);
+      delivered.push(msg);
+    }
+  }
   const firstOf = new Map<string, JsMsg>(); // event id → the copy that goes into the transaction
-  const triaged = await Promise.all(messages.map((msg) => triage(msg, options)));
+  const triaged = await Promise.all(delivered.map((msg) => triage(msg, options)));
   for (const [index, result] of triaged.entries()) {
-    const msg = messages[index]!;
+    const msg = delivered[index]!;
     if (typeof result === "string") outcomes.set(msg, result);
     else if (firstOf.has(result.event.id)) copies.push({ copy: msg, first: firstOf.get(result.event.id)! }); // a redelivered copy in the same batch
     else {
@@ -87,7 +100,8 @@ export async function processBatch(messages: JsMsg[], options: ProcessOptions): 
   }
   parsed.sort((a, b) => (a.event.subject < b.event.subject ? -1 : a.event.subject > b.event.subject ? 1 : 0));
   for (const [item, outcome] of await commitInParts(parsed, options)) outcomes.set(item.msg, outcome);
-  for (const { copy, first } of copies) outcomes.set(copy, settleCopy(copy, outcomes.get(first)!));
+  // the copies of an event first, since a redelivery's first delivery may be one of them
+  for (const { copy, first } of [...copies, ...redeliveries]) outcomes.set(copy, settleCopy(copy, outcomes.get(first)!));
   return messages.map((msg) => outcomes.get(msg)!);
 }
 
