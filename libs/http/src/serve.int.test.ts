@@ -70,11 +70,13 @@ describe("a flood of connections while the process is busy", () => {
     }
   }
 
-  it("completes every handshake at once instead of dropping those beyond Node's default queue of 511 (retried a second later)", async () => {
+  it("completes every handshake at once instead of dropping those beyond Node's default queue of 511", async () => {
+    // a connection that does not fit is dropped; the client's retries (1 s, 3 s…) meet a full queue
+    // until the server is free again (4 s), and this one exits then: established late, or never
     const times = await connectAll(1_000);
-    expect(times.filter((ms) => ms >= 900)).toEqual([]);
-    // the same flood against Node's default backlog: the connections that do not fit wait for the client's retry
+    expect(times.filter((ms) => ms >= 2_500)).toEqual([]);
+    // the same flood against Node's default backlog
     const defaults = await connectAll(1_000, 511);
-    expect(defaults.filter((ms) => ms >= 900).length).toBeGreaterThan(300);
+    expect(defaults.filter((ms) => ms >= 2_500).length).toBeGreaterThan(300);
   }, 30_000);
 });
