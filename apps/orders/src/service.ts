@@ -6,16 +6,14 @@ import type { OrdersConfig } from "./config.ts";
 import { orderHandlers } from "./handlers/index.ts";
 import { createOrdersApp } from "./http/app.ts";
 import { seedCatalog } from "./seed/catalog.ts";
-import { createSoldOutBoard } from "./domain/sold-out.ts";
-import { watchSoldOut } from "./sold-out-watch.ts";
+import { startSoldOutHint } from "./sold-out-watch.ts";
 
 export const ORDERS_MIGRATIONS = new URL("./db/migrations", import.meta.url).pathname;
 
 export async function startOrders(config: OrdersConfig, options: { log?: Logger; beforeAck?: (event: AnyEvent) => boolean; ackWaitMs?: number } = {}): Promise<RunningService> {
   // commands issued in the same turn of the event loop (many requests at once) share one write
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false, enableAutoPipelining: true });
-  const board = createSoldOutBoard({ ttlMs: config.CHECKOUT_SOLD_OUT_HINT_MS });
-  let soldOutWatch: { stop(): void } | undefined;
+  let hint: ReturnType<typeof startSoldOutHint> | undefined;
   try {
     const service = await runService({
       name: "orders",
@@ -25,7 +23,7 @@ export async function startOrders(config: OrdersConfig, options: { log?: Logger;
       buckets: [{ name: Buckets.idempotency, ttlMs: config.IDEMPOTENCY_TTL_MS }],
       handlers: orderHandlers,
       app: ({ sql, log, metrics, messaging, readiness }) => {
-        if (config.CHECKOUT_SOLD_OUT_HINT_MS > 0) soldOutWatch = watchSoldOut({ nc: messaging.nc, board, log });
+        hint = startSoldOutHint({ nc: messaging.nc, ttlMs: config.CHECKOUT_SOLD_OUT_HINT_MS, log });
         return createOrdersApp({
           sql,
           redis,
@@ -42,7 +40,7 @@ export async function startOrders(config: OrdersConfig, options: { log?: Logger;
           rateLimits: { perUserPerMinute: config.RATE_LIMIT_PER_USER_PER_MINUTE, perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE },
           trustProxy: config.TRUST_PROXY,
           admission: { maxInFlight: config.CHECKOUT_MAX_IN_FLIGHT, maxOpenOrders: config.CHECKOUT_MAX_OPEN_ORDERS },
-          soldOut: (skus) => board.soldOut(skus, Date.now()),
+          soldOut: hint.soldOut,
           onOutboxWritten: () => messaging.relay.wake(),
         });
       },
@@ -51,13 +49,13 @@ export async function startOrders(config: OrdersConfig, options: { log?: Logger;
     return {
       ...service,
       async stop() {
-        soldOutWatch?.stop();
+        hint?.stop();
         await service.stop();
         redis.disconnect();
       },
     };
   } catch (error) {
-    soldOutWatch?.stop();
+    hint?.stop();
     redis.disconnect();
     throw error;
   }

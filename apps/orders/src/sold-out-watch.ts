@@ -1,7 +1,7 @@
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { InventoryRejected, InventoryReleased } from "@checkout/contracts";
 import type { Logger } from "@checkout/log";
-import type { SoldOutBoard } from "./domain/sold-out.ts";
+import { createSoldOutBoard, type SoldOutBoard } from "./domain/sold-out.ts";
 
 const decoder = new TextDecoder();
 
@@ -11,7 +11,7 @@ const decoder = new TextDecoder();
  * ack, nothing replayed). A message missed while disconnected only leaves the board less informed, and
  * one that does not parse is ignored here: the durable consumers dead-letter it.
  */
-export function watchSoldOut({ nc, board, log, clock = Date.now }: { nc: NatsConnection; board: SoldOutBoard; log: Logger; clock?: () => number }): { stop(): void } {
+function watchSoldOut({ nc, board, log, clock = Date.now }: { nc: NatsConnection; board: SoldOutBoard; log: Logger; clock?: () => number }): { stop(): void } {
   const listen = (filter: string, apply: (envelope: unknown) => void): Subscription =>
     nc.subscribe(filter, {
       callback(error, msg) {
@@ -37,5 +37,18 @@ export function watchSoldOut({ nc, board, log, clock = Date.now }: { nc: NatsCon
     stop() {
       for (const subscription of subscriptions) subscription.unsubscribe();
     },
+  };
+}
+
+/**
+ * The sold-out hint as checkout uses it: a board fed from `nc` for `ttlMs` (0: off, nothing is
+ * subscribed and nothing is ever refused), and the question checkout asks it.
+ */
+export function startSoldOutHint({ nc, ttlMs, log }: { nc: NatsConnection; ttlMs: number; log: Logger }): { soldOut(skus: string[]): string[]; stop(): void } {
+  const board = createSoldOutBoard({ ttlMs });
+  const watch = ttlMs > 0 ? watchSoldOut({ nc, board, log }) : undefined;
+  return {
+    soldOut: (skus) => board.soldOut(skus, Date.now()),
+    stop: () => watch?.stop(),
   };
 }

@@ -54,17 +54,22 @@ afterAll(async () => {
 /** one delivery of the next message of `durable`, or undefined when none comes within `ms` */
 const next = async (durable: string, ms: number) => (await (await js.consumers.get("ORDERS", durable)).next({ expires: ms })) ?? undefined;
 
+/** a new OrderPlaced on a consumer of its own, delivered twice: the second time once the ack wait (1 s) ran out */
+async function deliveredTwice(durable: string) {
+  const event = orderPlaced();
+  await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubject: OrderPlaced.subject(event.subject), ackWaitMs: 1_000 });
+  await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
+  const first = (await next(durable, 2_000))!;
+  const second = (await next(durable, 3_000))!;
+  expect(second.seq).toBe(first.seq);
+  expect(second.info.deliveryCount).toBe(2);
+  return { event, first, second };
+}
+
 describe("two deliveries of one stream message in one batch", () => {
   it("does not ack the second when the first failed: the event comes back and is handled", async () => {
     const durable = "copies-failed";
-    const event = orderPlaced();
-    await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubject: OrderPlaced.subject(event.subject), ackWaitMs: 1_000 });
-    await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
-
-    const first = (await next(durable, 2_000))!;
-    const second = (await next(durable, 3_000))!; // the ack wait ran out: the same message again
-    expect(second.seq).toBe(first.seq);
-    expect(second.info.deliveryCount).toBe(2);
+    const { event, first, second } = await deliveredTwice(durable);
 
     const options = { js, sql, log, durable, stream: "ORDERS", handlers, maxDeliveries: 5 };
     const outcomes = await processBatch([first, second], options);
@@ -79,12 +84,7 @@ describe("two deliveries of one stream message in one batch", () => {
 
   it("judges the second by the first: past the delivery limit itself, it is not dead-lettered while the first is handled", async () => {
     const durable = "copies-limit";
-    const event = orderPlaced();
-    await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubject: OrderPlaced.subject(event.subject), ackWaitMs: 1_000 });
-    await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
-    const first = (await next(durable, 2_000))!;
-    const second = (await next(durable, 3_000))!;
-    expect(second.info.deliveryCount).toBe(2);
+    const { event, first, second } = await deliveredTwice(durable);
     const deadLetters = (await jsm.streams.info("DLQ")).state.messages;
 
     fail = false;

@@ -92,7 +92,7 @@ export async function processBatch(messages: JsMsg[], options: ProcessOptions): 
   for (const [index, result] of triaged.entries()) {
     const msg = delivered[index]!;
     if (typeof result === "string") outcomes.set(msg, result);
-    else if (firstOf.has(result.event.id)) copies.push({ copy: msg, first: firstOf.get(result.event.id)! }); // a redelivered copy in the same batch
+    else if (firstOf.has(result.event.id)) copies.push({ copy: msg, first: firstOf.get(result.event.id)! }); // the same event under another stream sequence (published twice)
     else {
       firstOf.set(result.event.id, msg);
       parsed.push(result);

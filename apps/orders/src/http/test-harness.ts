@@ -15,8 +15,7 @@ import { authHeaders, createTestDatabase, redisPrefix, REDIS_URL, startNatsServe
 import { seedCatalog } from "../seed/catalog.ts";
 import { createOrdersApp } from "./app.ts";
 import type { OrdersDeps } from "./deps.ts";
-import { createSoldOutBoard } from "../domain/sold-out.ts";
-import { watchSoldOut } from "../sold-out-watch.ts";
+import { startSoldOutHint } from "../sold-out-watch.ts";
 
 export const ORDERS_MIGRATIONS = new URL("../db/migrations", import.meta.url).pathname;
 
@@ -101,11 +100,8 @@ export async function startHarness({
     stock.url = inventory.url;
 
     const log = createLogger({ service: "orders-test", level: "silent" });
-    const board = createSoldOutBoard({ ttlMs: soldOutHintMs });
-    if (soldOutHintMs > 0) {
-      const watch = watchSoldOut({ nc, board, log });
-      closers.push(async () => watch.stop());
-    }
+    const hint = startSoldOutHint({ nc, ttlMs: soldOutHintMs, log });
+    closers.push(async () => hint.stop());
     const deps: OrdersDeps = {
       sql,
       redis,
@@ -121,7 +117,7 @@ export async function startHarness({
       rateLimits,
       trustProxy: false,
       admission,
-      ...(soldOutHintMs > 0 ? { soldOut: (skus: string[]) => board.soldOut(skus, Date.now()) } : {}),
+      soldOut: hint.soldOut,
     };
     const app = createOrdersApp(deps);
 
