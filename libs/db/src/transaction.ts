@@ -16,6 +16,38 @@ export class TransactionRolledBack extends Error {
   }
 }
 
+/** how long a transaction waits for a connection of the pool (postgres.js's own connect timeout is 30 s) */
+const RESERVE_TIMEOUT_MS = 30_000;
+
+class PoolWaitTimedOut extends Error {
+  readonly code = "pool_wait_timed_out";
+  constructor(ms: number) {
+    super(`no connection from the pool within ${ms} ms`);
+  }
+}
+
+/**
+ * `sql.reserve()`, given up after `ms`. postgres.js 3.4.9 never settles a reserve that was queued for a
+ * connection the server then terminated (porsager/postgres#1195: a PostgreSQL crash or restart), and a
+ * relay or consumer waiting on it would wait for ever. If the abandoned reserve is granted after all,
+ * its connection goes straight back to the pool.
+ */
+async function reserve(sql: Sql, ms: number): Promise<Awaited<ReturnType<Sql["reserve"]>>> {
+  const reserving = sql.reserve();
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PoolWaitTimedOut(ms)), ms);
+  });
+  try {
+    return await Promise.race([reserving, gaveUp]);
+  } catch (error) {
+    if (error instanceof PoolWaitTimedOut) void reserving.then((late) => late.release(), () => {});
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * A transaction with fewer round trips than `sql.begin`: BEGIN travels with the first statement, and the
  * statements handed to `later` travel with the COMMIT. On this machine a round trip to PostgreSQL costs
@@ -27,8 +59,12 @@ export class TransactionRolledBack extends Error {
  * Statements may be issued side by side (postgres.js pipelines them on the one connection, and
  * PostgreSQL runs them in the order they were sent).
  */
-export async function transaction<T>(sql: Sql, fn: (tx: TransactionSql, pipelined: Pipelined) => Promise<T>): Promise<T> {
-  const tx = await sql.reserve();
+export async function transaction<T>(
+  sql: Sql,
+  fn: (tx: TransactionSql, pipelined: Pipelined) => Promise<T>,
+  { reserveTimeoutMs = RESERVE_TIMEOUT_MS }: { reserveTimeoutMs?: number } = {},
+): Promise<T> {
+  const tx = await reserve(sql, reserveTimeoutMs);
   const deferred: Array<Promise<unknown>> = [];
   const begun = tx`BEGIN`.execute(); // postgres.js sends a query when it is awaited or executed: now, with what follows
   let open = true;
