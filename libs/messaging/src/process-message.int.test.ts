@@ -95,3 +95,24 @@ describe("two deliveries of one stream message in one batch", () => {
     expect(await next(durable, 1_500)).toBeUndefined(); // acked: nothing comes back
   }, 20_000);
 });
+
+describe("a message whose deliveries do not finish (the process died, or the ack wait ran out)", () => {
+  it("is still handled past maxDeliveries, and dead-lettered unread only past four times that", async () => {
+    fail = false;
+    const limit = { js, sql, log, stream: "ORDERS", handlers, maxDeliveries: 1 };
+    const deadLetters = async () => (await jsm.streams.info("DLQ")).state.messages;
+
+    const { event: survivor, second } = await deliveredTwice("unfinished-twice"); // the first delivery never finished
+    expect(await processBatch([second], { ...limit, durable: "unfinished-twice" })).toEqual(["handled"]);
+    expect(handled).toContain(survivor.id);
+
+    const { event: doomed, second: again } = await deliveredTwice("unfinished-often");
+    const before = await deadLetters();
+    let last = again;
+    while (last.info.deliveryCount <= 4) last = (await next("unfinished-often", 3_000))!; // never acked: delivered again
+    expect(last.info.deliveryCount).toBe(5);
+    expect(await processBatch([last], { ...limit, durable: "unfinished-often" })).toEqual(["dead_lettered"]);
+    expect(await deadLetters()).toBe(before + 1);
+    expect(handled).not.toContain(doomed.id);
+  }, 30_000);
+});

@@ -127,6 +127,15 @@ function settleCopy(copy: JsMsg, firstOutcome: Outcome): Outcome {
   }
 }
 
+/**
+ * A message delivered more than `maxDeliveries` × this many times without a handler ever failing on it
+ * is taken for one that kills the process, and dead-lettered unread. Not at `maxDeliveries` itself: a
+ * consumer holds up to CONSUMER_BATCH × CONSUMER_CONCURRENCY messages it has not started, and each crash
+ * or restart of the process delivers all of them again, so a few restarts in a row (a rolling deploy, a
+ * crash loop while PostgreSQL restarts) would otherwise dead-letter innocent messages.
+ */
+const CRASH_LIMIT_FACTOR = 4;
+
 /** What can be decided about a message before any transaction: skip it, dead-letter it, or parse it. */
 async function triage(msg: JsMsg, options: ProcessOptions): Promise<Outcome | Parsed> {
   const { durable, handlers, log, maxDeliveries = 5, maxEventBytes = MAX_EVENT_BYTES } = options;
@@ -136,8 +145,9 @@ async function triage(msg: JsMsg, options: ProcessOptions): Promise<Outcome | Pa
     msg.ack(); // an event this service does not react to, or a replay meant for another consumer
     return "skipped";
   }
-  if (msg.info.deliveryCount > maxDeliveries) {
-    return toDeadLetters(msg, `gave up after ${maxDeliveries} deliveries: the last attempts did not finish (crash or ack timeout)`, options);
+  const crashLimit = maxDeliveries * CRASH_LIMIT_FACTOR;
+  if (msg.info.deliveryCount > crashLimit) {
+    return toDeadLetters(msg, `gave up after ${crashLimit} deliveries: the last attempts did not finish (crash or ack timeout)`, options);
   }
   if (msg.data.length > maxEventBytes) {
     return toDeadLetters(msg, `oversized: ${msg.data.length} bytes; an event may have at most ${maxEventBytes}`, options);
