@@ -23,11 +23,16 @@ let jsm: JetStreamManager;
 const log = createLogger({ service: "test", level: "silent" });
 
 let fail = true;
+let deadlocksLeft = 0;
 const handled: string[] = [];
 const onPlaced = defineHandler({
   subscribe: OrderPlaced,
-  async handle(event) {
+  async handle(event, { sql: tx }) {
     if (fail) throw new Error("simulated handler failure");
+    if (deadlocksLeft > 0) {
+      deadlocksLeft -= 1;
+      await tx`DO $$ BEGIN RAISE EXCEPTION 'simulated deadlock' USING ERRCODE = 'deadlock_detected'; END $$`;
+    }
     handled.push(event.id);
     return [];
   },
@@ -115,4 +120,19 @@ describe("a message whose deliveries do not finish (the process died, or the ack
     expect(await deadLetters()).toBe(before + 1);
     expect(handled).not.toContain(doomed.id);
   }, 30_000);
+});
+
+describe("a deadlock", () => {
+  it("is tried again at once, without spending a delivery: the message is handled on its first", async () => {
+    fail = false;
+    deadlocksLeft = 2;
+    const durable = "deadlocked";
+    const event = orderPlaced();
+    await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubject: OrderPlaced.subject(event.subject), ackWaitMs: 5_000 });
+    await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
+    const msg = (await next(durable, 2_000))!;
+    expect(await processBatch([msg], { js, sql, log, durable, stream: "ORDERS", handlers, maxDeliveries: 5 })).toEqual(["handled"]);
+    expect(deadlocksLeft).toBe(0);
+    expect(handled).toContain(event.id);
+  });
 });

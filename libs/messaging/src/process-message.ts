@@ -185,14 +185,23 @@ class BatchFailed extends Error {
   }
 }
 
+/** PostgreSQL's deadlock_detected and serialization_failure */
+const TRANSIENT_CODES = new Set(["40P01", "40001"]);
+const TRANSIENT_ATTEMPTS = 3;
+
 /** Commits `items` as one transaction; when that fails, splits the batch around the failure (see processBatch). */
-async function commitInParts(items: Parsed[], options: ProcessOptions): Promise<Array<[Parsed, Outcome]>> {
+async function commitInParts(items: Parsed[], options: ProcessOptions, attempt = 1): Promise<Array<[Parsed, Outcome]>> {
   if (items.length === 0) return [];
   try {
     return await commitTogether(items, options);
   } catch (error) {
     const { index, failure } = error as BatchFailed;
-    if (items.length === 1) return [[items[0]!, await failed(items[0]!, failure, options)]];
+    if (items.length === 1) {
+      // a deadlock or serialization failure is the luck of the moment, not the message's: try again here
+      // rather than spend one of its deliveries on it
+      if (attempt < TRANSIENT_ATTEMPTS && TRANSIENT_CODES.has((failure as { code?: string })?.code ?? "")) return commitInParts(items, options, attempt + 1);
+      return [[items[0]!, await failed(items[0]!, failure, options)]];
+    }
     if (index < 0) {
       // not one handler's doing (the connection, a commit that failed): each message on its own
       const results: Array<[Parsed, Outcome]> = [];
