@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { Kvm } from "@nats-io/kv";
 import { OrderCancelled, OrderConfirmed, PaymentFailed, sampleEnvelopes, type CloudEvent } from "@checkout/contracts";
-import { adminHeaders, authHeaders, orderPlaced, tokenFor, TEST_JWT_SECRET, useParticipant, waitFor, type ParticipantEnv } from "@checkout/testing";
+import { adminHeaders, authHeaders, orderPlaced, refusedAtCheckout, rowsAbout, tokenFor, TEST_JWT_SECRET, useParticipant, waitFor, type ParticipantEnv } from "@checkout/testing";
 import { InventoryConfig } from "./config.ts";
 import { startInventory } from "./service.ts";
 
@@ -137,6 +137,18 @@ describe("inventory compensates and commits", () => {
     await settle();
     expect((await t.bus.eventsFor("INVENTORY", placed.subject)).size).toBe(0);
     expect(await stock("TOMB-A")).toMatchObject({ reserved: 0, available: 2 });
+  });
+
+  it("an order checkout refused (placed: false) leaves no trace: nothing held, and no OrderPlaced to guard against", async () => {
+    const refused = refusedAtCheckout();
+    const orderId = randomUUID(); // an ordinary cancellation that overtakes its order: a tombstone
+    const overtaking = event(OrderCancelled, orderId, { orderId, reason: "customer_request", customer: { email: "ada@example.com" } });
+    await t.bus.publish(refused);
+    await t.bus.publish(overtaking);
+    await settle();
+    expect(await rowsAbout(t.db.url, refused.subject, [refused.id])).toEqual({});
+    expect(await rowsAbout(t.db.url, overtaking.subject, [overtaking.id])).toEqual({ reservations: 1, inbox: 1 });
+    expect((await t.bus.eventsFor("INVENTORY", refused.subject)).size).toBe(0);
   });
 
   it("orders cancelled at the moment they are placed end with nothing held, whichever is handled first", async () => {

@@ -3,7 +3,7 @@ import Stripe from "stripe";
 import { InventoryReserved, OrderCancelled, ShipmentCreated, sampleEnvelopes, type CloudEvent } from "@checkout/contracts";
 import { DLQ_HEADERS, type RunningService } from "@checkout/messaging";
 import { startStripeSim } from "@checkout/stripe-sim";
-import { connectBus, createTestDatabase, orderPlaced, startNatsServer, waitFor, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
+import { connectBus, createTestDatabase, orderPlaced, refusedAtCheckout, rowsAbout, startNatsServer, waitFor, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
 import { PaymentsConfig } from "./config.ts";
 import { startPayments } from "./service.ts";
 
@@ -99,6 +99,17 @@ describe("capture, void and refund", () => {
     await bus.settled("INVENTORY", "payments-inventory");
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await intentsOf(placed.subject)).toEqual([]);
+  });
+
+  it("an order checkout refused (placed: false) leaves no trace: nothing to give back, nothing to guard against", async () => {
+    const refused = refusedAtCheckout();
+    const overtaking = cancelled(orderPlaced().subject); // an ordinary cancellation that overtakes its order: recorded
+    await bus.publish(refused);
+    await bus.publish(overtaking);
+    await bus.settled("ORDERS", "payments-orders");
+    expect(await rowsAbout(db.url, refused.subject, [refused.id])).toEqual({});
+    expect(await rowsAbout(db.url, overtaking.subject, [overtaking.id])).toEqual({ payments: 1, inbox: 1 });
+    expect(await intentsOf(refused.subject)).toEqual([]);
   });
 
   it("an authorization that lands after the reservation deadline is voided", async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { OrderCancelled, OrderConfirmed, sampleEnvelopes, type Address } from "@checkout/contracts";
 import type { RunningService } from "@checkout/messaging";
-import { connectBus, createTestDatabase, startNatsServer, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
+import { connectBus, createTestDatabase, refusedAtCheckout, rowsAbout, startNatsServer, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
 import { ShippingConfig } from "./config.ts";
 import { startShipping } from "./service.ts";
 
@@ -119,6 +119,17 @@ describe("shipping compensates", () => {
     expect(await published(confirmed.subject)).toEqual({});
     expect(await deadLetters()).toBe(0);
     expect((await shipment(confirmed.subject)).body).toMatchObject({ status: "cancelled", shipmentId: null, trackingNumber: null });
+  });
+
+  it("an order checkout refused (placed: false) leaves no trace: nothing of it to cancel, no confirmation to guard against", async () => {
+    const refused = refusedAtCheckout();
+    const overtaking = orderCancelled(randomUUID()); // an ordinary cancellation that overtakes its order: a tombstone
+    await bus.publish(refused);
+    await bus.publish(overtaking);
+    await settle();
+    expect(await rowsAbout(db.url, refused.subject, [refused.id])).toEqual({});
+    expect(await rowsAbout(db.url, overtaking.subject, [overtaking.id])).toEqual({ shipments: 1, inbox: 1 });
+    expect(await deadLetters()).toBe(0);
   });
 
   it("a cancelled order whose shipment failed has nothing to undo", async () => {

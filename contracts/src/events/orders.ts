@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineEvent } from "../define-event.ts";
+import type { CloudEvent } from "../envelope.ts";
 import { Address, Currency, MinorUnits, Money, OrderId, Sku } from "../money.ts";
 
 export const OrderLine = z.object({
@@ -76,8 +77,17 @@ export const OrderCancelled = defineEvent({
     customer: Customer,
     paymentIntentId: z.string().optional(),
     reservationId: z.string().optional(),
+    /**
+     * `false` when checkout refused the order (ADR 0010): no OrderPlaced was ever published for it, so
+     * no other service holds, charges or ships anything of it and nothing can arrive later. Absent
+     * means the order was placed (and from producers older than the field).
+     */
+    placed: z.boolean().optional(),
   }),
 });
+
+/** An OrderCancelled of an order checkout refused: no other service ever saw the order (ADR 0010). */
+export const wasNeverPlaced = (cancelled: CloudEvent<string, z.infer<typeof OrderCancelled.schema>>): boolean => cancelled.data.placed === false;
 
 export const OrderCompleted = defineEvent({
   name: "OrderCompleted",

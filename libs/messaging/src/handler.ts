@@ -21,6 +21,12 @@ export interface Handler<TData = any> {
    * handlers that share a key also run one after the other. The order id is always a key.
    */
   sharedKeys?(event: CloudEvent<string, TData>): string[];
+  /**
+   * True for an event that asks nothing of this service, judged from the event alone (no I/O): it is
+   * acked as `skipped` before any transaction, with no inbox record. Only for an event whose handling
+   * would write nothing that anything later depends on (an order checkout refused: ADR 0010).
+   */
+  ignores?(event: CloudEvent<string, TData>): boolean;
   /** returns the events to publish; never publishes, acks or opens a transaction itself */
   handle(event: CloudEvent<string, TData>, context: HandlerContext): Promise<AnyEvent[]> | AnyEvent[];
 }

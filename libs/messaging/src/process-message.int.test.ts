@@ -136,3 +136,23 @@ describe("a deadlock", () => {
     expect(handled).toContain(event.id);
   });
 });
+
+describe("an event the handler ignores (Handler.ignores)", () => {
+  it("is acked as skipped with no inbox record, while the rest of its batch is handled", async () => {
+    fail = false;
+    const durable = "ignoring";
+    const ignoring = new Map<string, Handler>([["placed", { ...onPlaced, ignores: (event) => event.data.paymentMethod === "pm_ignore_me" } as Handler]]);
+    const ignored = orderPlaced({ paymentMethod: "pm_ignore_me" });
+    const kept = orderPlaced({ orderId: ignored.subject }); // one subject, so the new consumer sees just these two
+    await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubject: OrderPlaced.subject(ignored.subject), ackWaitMs: 1_000 });
+    for (const event of [ignored, kept]) await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
+    const batch = [(await next(durable, 2_000))!, (await next(durable, 2_000))!];
+
+    expect(await processBatch(batch, { js, sql, log, durable, stream: "ORDERS", handlers: ignoring })).toEqual(["skipped", "handled"]);
+    expect(handled).toContain(kept.id);
+    expect(handled).not.toContain(ignored.id);
+    const inbox = await sql`SELECT event_id FROM inbox WHERE consumer = ${durable}`;
+    expect(inbox.map((row) => row.event_id)).toEqual([kept.id]);
+    expect(await next(durable, 1_500)).toBeUndefined(); // both acked: nothing comes back after the ack wait
+  }, 20_000);
+});

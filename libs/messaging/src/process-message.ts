@@ -158,7 +158,21 @@ async function triage(msg: JsMsg, options: ProcessOptions): Promise<Outcome | Pa
   } catch (error) {
     return toDeadLetters(msg, `invalid event: ${(error as Error).message}`, options);
   }
+  if (ignores(handler, event, log)) {
+    msg.ack();
+    return "skipped";
+  }
   return { msg, event, handler, log: lazyChild(log, { orderId: event.subject, eventId: event.id, type: event.type, consumer: durable }) };
+}
+
+/** Handler.ignores, where a predicate that throws (a bug) means "handle it": never lose an event to it. */
+function ignores(handler: Handler, event: AnyEvent, log: Logger): boolean {
+  try {
+    return handler.ignores?.(event) ?? false;
+  } catch (error) {
+    log.warn({ err: error, eventId: event.id, type: event.type }, "ignores() threw; handling the event");
+    return false;
+  }
 }
 
 async function toDeadLetters(msg: JsMsg, reason: string, { js, stream, durable, log }: ProcessOptions): Promise<Outcome> {

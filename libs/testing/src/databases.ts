@@ -34,3 +34,26 @@ export async function createTestDatabase(label: string, adminUrl = PG_URL): Prom
 
 /** A unique Redis key prefix, so test files never see each other's keys. */
 export const redisPrefix = (label: string) => `test:${label}:${randomBytes(4).toString("hex")}:`;
+
+/**
+ * What a service's database holds about an order: the rows of every table with an `order_id` column,
+ * by table, and its inbox records of the given events. Empty when the service wrote nothing about it.
+ */
+export async function rowsAbout(databaseUrl: string, orderId: string, eventIds: string[] = []): Promise<Record<string, number>> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const tables = await sql<{ table_name: string }[]>`
+      SELECT table_name FROM information_schema.columns
+      WHERE table_schema = 'public' AND column_name = 'order_id' AND data_type IN ('uuid', 'text')`;
+    const counts: Record<string, number> = {};
+    for (const { table_name } of tables) {
+      const [row] = await sql`SELECT count(*)::int AS n FROM ${sql(table_name)} WHERE order_id::text = ${orderId}`;
+      if (row!.n > 0) counts[table_name] = row!.n;
+    }
+    const [inbox] = await sql`SELECT count(*)::int AS n FROM inbox WHERE event_id IN ${sql(eventIds.length ? eventIds : [""])}`;
+    if (inbox!.n > 0) counts.inbox = inbox!.n;
+    return counts;
+  } finally {
+    await sql.end();
+  }
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { OrderPlaced } from "@checkout/contracts";
+import { OrderCancelled, OrderPlaced } from "@checkout/contracts";
 
 type Line = { sku: string; qty: number; unitPrice?: number };
 
@@ -21,4 +21,9 @@ export function orderPlaced({
     shippingAddress: { name: "Ada Lovelace", line1: "1 Main St", city: "Springfield", postalCode: "12345", region: "US-OR", country: "US" },
     placedAt: new Date().toISOString(),
   });
+}
+
+/** The OrderCancelled of an order checkout refused as sold out (ADR 0010): no OrderPlaced was ever published for it. */
+export function refusedAtCheckout(orderId = randomUUID()) {
+  return OrderCancelled.create(orderId, { orderId, reason: "out_of_stock", detail: "MUG-LOGO: sold out (refused at checkout)", customer: { email: "shopper@example.com" }, placed: false });
 }

@@ -1,8 +1,10 @@
-import { OrderCancelled } from "@checkout/contracts";
+import { OrderCancelled, wasNeverPlaced } from "@checkout/contracts";
 import { defineHandler } from "@checkout/messaging";
 import { releaseOrder } from "./release.ts";
 
 export const onOrderCancelled = defineHandler({
   subscribe: OrderCancelled,
+  // refused at checkout: nothing of it here, and no OrderPlaced to guard against with a tombstone
+  ignores: wasNeverPlaced,
   handle: (event, context) => releaseOrder(event.data.orderId, "order_cancelled", event, context),
 });

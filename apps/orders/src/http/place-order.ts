@@ -92,7 +92,7 @@ export function createPlaceOrder({
     const empty = soldOut([...new Set(lines.map((line) => line.sku))]);
     const refused = empty.length ? { reason: "out_of_stock" as const, detail: empty.map((sku) => `${sku}: sold out (refused at checkout)`).join("; ") } : undefined;
     const event = refused
-      ? OrderCancelled.create(orderId, { orderId, ...refused, customer }, { time: at })
+      ? OrderCancelled.create(orderId, { orderId, ...refused, customer, placed: false }, { time: at })
       : OrderPlaced.create(
           orderId,
           {

@@ -56,7 +56,7 @@ describe("checkout with the sold-out hint", () => {
     const outbox = await outboxOf(refused.orderId);
     expect(outbox.map((row) => row.subject)).toEqual([`orders.cancelled.${refused.orderId}`]);
     const cancelled = OrderCancelled.parse(JSON.parse(outbox[0]!.payload));
-    expect(cancelled.data).toEqual({ orderId: refused.orderId, reason: "out_of_stock", detail: "MUG-LOGO: sold out (refused at checkout)", customer: { userId: h.user, email: "ada@example.com" } });
+    expect(cancelled.data).toEqual({ orderId: refused.orderId, reason: "out_of_stock", detail: "MUG-LOGO: sold out (refused at checkout)", customer: { userId: h.user, email: "ada@example.com" }, placed: false });
     const timeline = await h.sql`SELECT type, source, detail FROM order_timeline WHERE order_id = ${refused.orderId}`;
     expect(timeline).toEqual([{ type: "OrderCancelled", source: "orders", detail: { status: "CANCELLED", reason: "out_of_stock", soldOut: ["MUG-LOGO"] } }]);
 

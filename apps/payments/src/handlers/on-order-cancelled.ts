@@ -1,4 +1,4 @@
-import { OrderCancelled } from "@checkout/contracts";
+import { OrderCancelled, wasNeverPlaced } from "@checkout/contracts";
 import { defineHandler } from "@checkout/messaging";
 import { lockPayment, noteCancellation, settle, startStep } from "../db/payments.ts";
 
@@ -8,6 +8,8 @@ import { lockPayment, noteCancellation, settle, startStep } from "../db/payments
  */
 export const onOrderCancelled = defineHandler({
   subscribe: OrderCancelled,
+  // refused at checkout: nothing of it here, and no OrderPlaced to guard against with a tombstone
+  ignores: wasNeverPlaced,
   async handle(event, { sql, log }) {
     const { orderId, reason } = event.data;
     await lockPayment(sql, orderId);

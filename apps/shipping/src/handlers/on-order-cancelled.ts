@@ -1,4 +1,4 @@
-import { OrderCancelled, ShipmentCancelled } from "@checkout/contracts";
+import { OrderCancelled, ShipmentCancelled, wasNeverPlaced } from "@checkout/contracts";
 import { defineHandler } from "@checkout/messaging";
 import type { Carrier } from "../carrier/carrier.ts";
 import { findShipment, insertTombstone, lockOrder, markCancelled } from "../db/shipments.ts";
@@ -11,6 +11,8 @@ import { findShipment, insertTombstone, lockOrder, markCancelled } from "../db/s
 export const onOrderCancelled = ({ carrier }: { carrier: Carrier }) =>
   defineHandler({
     subscribe: OrderCancelled,
+    // refused at checkout: nothing of it here, and no OrderPlaced to guard against with a tombstone
+    ignores: wasNeverPlaced,
     async handle(event, { sql, log }) {
       const { orderId } = event.data;
       await lockOrder(sql, orderId);
