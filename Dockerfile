@@ -1,10 +1,12 @@
 # syntax=docker/dockerfile:1
-# One image for every Checkout service. TypeScript runs through tsx (no build step, ADR 0006), so the
-# image keeps the dev dependencies (tsx is one). The service is the command:
+# One image for every Checkout service. Each service runs its bundle from `npm run build`
+# (apps/<name>/dist/main.mjs: the workspace's TypeScript in one file, npm packages from node_modules,
+# migrations read from the source tree beside it; ADR 0006). The service is the command:
 #
 #   docker build -t checkout .
-#   docker run checkout apps/orders/src/main.ts              # or inventory, payments
-#   docker run checkout apps/stripe-sim/src/main.ts          # the Stripe simulator (STRIPE_SIM_HOST=0.0.0.0)
+#   docker run checkout apps/orders/dist/main.mjs                     # or inventory, payments, shipping, notifications
+#   docker run checkout apps/stripe-sim/dist/main.mjs                 # the Stripe simulator (STRIPE_SIM_HOST=0.0.0.0)
+#   docker run checkout --import tsx scripts/seed-stock.ts            # a script, through tsx (a dev dependency)
 
 # Only the package manifests, so that the `npm ci` layer below is reused until a dependency changes.
 FROM node:24-slim AS manifests
@@ -15,9 +17,10 @@ RUN find . -type f ! -name package.json ! -name package-lock.json -delete && fin
 FROM node:24-slim
 WORKDIR /app
 COPY --from=manifests /src/ ./
-# the full install (tsx and the other dev dependencies are needed at run time); NODE_ENV is set after it
+# the full install: esbuild builds the bundles, and tsx runs the scripts (seed-stock); NODE_ENV is set after it
 RUN npm ci --no-audit --no-fund && npm cache clean --force
 COPY . .
+RUN npm run build
 
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -31,5 +34,5 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 
 # SIGTERM drains (stops consuming, finishes in-flight messages, flushes the outbox) within SHUTDOWN_GRACE_MS
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "--import", "tsx"]
-CMD ["apps/orders/src/main.ts"]
+ENTRYPOINT ["node"]
+CMD ["apps/orders/dist/main.mjs"]

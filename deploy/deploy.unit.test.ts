@@ -12,6 +12,7 @@ import { durableName } from "../libs/messaging/src/router.ts";
 import type { Handler } from "../libs/messaging/src/handler.ts";
 import { authorizationConfig, BUS_ROLES, NATS_USERS, passwordVariable, SERVICE_USERS, type ServiceUser } from "../libs/messaging/src/permissions.ts";
 import { PARKED_CONSUMER } from "../apps/payments/src/worker/park.ts";
+import { bundlePath, type BuiltService } from "../scripts/build.ts";
 import { OrdersConfig } from "../apps/orders/src/config.ts";
 import { InventoryConfig } from "../apps/inventory/src/config.ts";
 import { PaymentsConfig } from "../apps/payments/src/config.ts";
@@ -46,6 +47,18 @@ const hasSchema = (app: string): app is SchemaApp => app in SCHEMAS;
 const schemaKeys = (app: SchemaApp) => new Set(Object.keys(SCHEMAS[app].shape));
 
 /** The variables a script reads, for the apps without a schema (stripe-sim): `process.env.X` / `env.X`. */
+/** What the image runs for an app: its bundle (scripts/build.ts), built from apps/<app>/src/main.ts. */
+const bundleOf = (app: string) => bundlePath(app as BuiltService);
+/**
+ * The TypeScript file a container command runs: the source of a bundle (`apps/<app>/dist/main.mjs`),
+ * or the script given to tsx (`--import tsx scripts/x.ts`).
+ */
+const sourceOf = (command: string[]) => {
+  const entry = command.find((arg) => /\.(ts|mjs)$/.test(arg)) ?? "";
+  const source = entry.replace(/^apps\/([a-z-]+)\/dist\/main\.mjs$/, "apps/$1/src/main.ts");
+  expect(existsSync(ROOT + source), `${command.join(" ")}: no ${source}`).toBe(true);
+  return source;
+};
 const envReadBy = (path: string) => new Set([...read(path).matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]!));
 
 /** What each service subscribes to, from its handlers/index.ts: one durable per (service, stream). */
@@ -85,9 +98,9 @@ describe("compose.yaml", () => {
     expect(compose.services, `compose.yaml has no service "${app}"`).toHaveProperty(app);
   });
 
-  it.each(SERVICES.filter(hasSchema))("starts %s from its main.ts, built from the Dockerfile", (app) => {
+  it.each(SERVICES.filter(hasSchema))("starts %s from its bundle, built from the Dockerfile", (app) => {
     expect(compose.services[app].build).toBe(".");
-    expect(compose.services[app].command).toEqual([`apps/${app}/src/main.ts`]);
+    expect(compose.services[app].command).toEqual([bundleOf(app)]);
   });
 
   it.each(SERVICES)("gives %s only variables it reads, with values its config accepts", (app) => {
@@ -99,8 +112,8 @@ describe("compose.yaml", () => {
       const parsed = SCHEMAS[app].safeParse(values);
       expect(parsed.success, parsed.success ? "" : parsed.error.message).toBe(true);
     } else {
-      const [entry] = compose.services[app].command as string[];
-      const known = envReadBy(entry!);
+      const entry = sourceOf(compose.services[app].command as string[]);
+      const known = envReadBy(entry);
       expect(names.filter((name) => !known.has(name)), `not read by ${entry}`).toEqual([]);
     }
   });
@@ -150,11 +163,13 @@ describe("compose.yaml", () => {
 
 describe("Dockerfile", () => {
   const dockerfile = read("Dockerfile");
-  it("runs the TypeScript sources with tsx on node:24-slim as a non-root user, with a /healthz check", () => {
+  it("builds the bundles and runs them on node:24-slim as a non-root user, with a /healthz check", () => {
     expect(dockerfile).toMatch(/^FROM node:24-slim$/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
+    expect(dockerfile).toMatch(/^RUN npm run build$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "--import", "tsx"\]$/m);
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \["apps\/orders\/dist\/main.mjs"\]$/m);
     expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
   });
 });
@@ -186,7 +201,7 @@ describe("deploy/k8s", () => {
   it.each(SERVICES.filter(hasSchema))("runs %s with 2 replicas, probes, a 256Mi memory limit and a drain that fits", (app) => {
     const spec = deployment(app).spec;
     expect(spec.replicas).toBe(2);
-    expect(container(app).args).toEqual([`apps/${app}/src/main.ts`]);
+    expect(container(app).args).toEqual([bundleOf(app)]);
     expect(container(app).readinessProbe.httpGet.path).toBe("/readyz");
     expect(container(app).livenessProbe.httpGet.path).toBe("/healthz");
     expect(container(app).resources.limits.memory).toBe("256Mi");
@@ -232,8 +247,9 @@ describe("deploy/k8s", () => {
 
   it("runs one stripe-sim (its state is in memory) with variables it reads", () => {
     expect(deployment("stripe-sim").spec.replicas).toBe(1);
-    const [entry] = container("stripe-sim").args as string[];
-    const known = envReadBy(entry!);
+    const entry = sourceOf(container("stripe-sim").args as string[]);
+    expect(entry).toBe("apps/stripe-sim/src/main.ts");
+    const known = envReadBy(entry);
     const names = (container("stripe-sim").env as Array<{ name: string }>).map((entry) => entry.name);
     expect(names.filter((name) => !known.has(name) && name !== "NODE_OPTIONS")).toEqual([]);
   });

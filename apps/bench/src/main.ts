@@ -53,6 +53,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
     .option("--max-in-flight <n>", "open loop: requests in flight above this wait (still timed from their schedule)", number("--max-in-flight", { min: 1, integer: true }), d.maxInFlight)
     .option("--retries <n>", "press again after a 503's Retry-After (same Idempotency-Key), at most n times; latency counts from the first press", number("--retries", { min: 0, integer: true }), d.retries)
     .option("--acceptance-only", "start only the orders service and measure acceptance alone (no saga, no audit)")
+    .option("--source", "run the services' TypeScript through tsx (as the tests do) instead of the bundles of npm run build, which the production image runs")
     .option("--probe-every <s>", "soak: seconds between two counts of every table, stream, bucket and backlog", number("--probe-every", { min: 1 }), d.probeEveryS)
     .option("--warmup <s>", "soak: seconds at the start of the load left out when judging growth", number("--warmup", { min: 0 }), d.warmupS)
     .option("--settle-timeout <s>", "how long to wait after the load for every saga to end", number("--settle-timeout", { min: 1 }), d.settleTimeoutS)
@@ -97,6 +98,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
         warmupS: flags.warmup,
         settleTimeoutS: flags.settleTimeout,
         acceptanceOnly: Boolean(flags.acceptanceOnly),
+        source: Boolean(flags.source),
         baseline: Boolean(flags.baseline),
         baselinePool: flags.baselinePool,
         raw: flags.raw !== false,

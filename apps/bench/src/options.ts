@@ -41,6 +41,11 @@ export interface BenchOptions {
    * capacity when the rest of the system is not competing for the same cores
    */
   acceptanceOnly: boolean;
+  /**
+   * run the services' TypeScript through tsx, as the tests do, instead of the bundles of `npm run build`
+   * (built before the run), which the production image runs
+   */
+  source: boolean;
   /** soak: seconds between two looks at rows, streams, buckets and backlogs, and the start of the load left out of the judgement */
   probeEveryS: number;
   warmupS: number;
@@ -90,6 +95,7 @@ export const DEFAULTS: Omit<BenchOptions, "scenario"> = {
   maxInFlight: 4_000,
   retries: 0,
   acceptanceOnly: false,
+  source: false,
   probeEveryS: 30,
   warmupS: 60,
   settleTimeoutS: 180,

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./free-port.ts";
 import { createTestDatabase, redisPrefix, REDIS_URL, type TestDatabase } from "./databases.ts";
@@ -6,6 +7,7 @@ import { natsTestCredentials, startNatsServer, type NatsServer } from "./nats-se
 import { waitFor } from "./wait.ts";
 import { TEST_JWT_SECRET } from "./auth.ts";
 import { environment } from "@checkout/config";
+import { bundlePath } from "../../../scripts/build.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -40,7 +42,20 @@ export interface TestSystem {
  * The whole system as separate processes, each started from its own main.ts, on a private nats-server,
  * fresh databases and a private Redis prefix: what the e2e tests drive over HTTP and NATS.
  */
-export async function startSystem({ env = {}, services = ALL_SERVICES, label = "e2e", pgAdminUrl }: { env?: Partial<Record<ServiceName, Record<string, string>>>; services?: ServiceName[]; label?: string; pgAdminUrl?: string } = {}): Promise<TestSystem> {
+export async function startSystem({
+  env = {},
+  services = ALL_SERVICES,
+  label = "e2e",
+  pgAdminUrl,
+  built = false,
+}: {
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+  services?: ServiceName[];
+  label?: string;
+  pgAdminUrl?: string;
+  /** run the bundles of `npm run build` (apps/<name>/dist/main.mjs) instead of the sources through tsx */
+  built?: boolean;
+} = {}): Promise<TestSystem> {
   const nats = await startNatsServer({ secured: true }); // each service connects as its own NATS user
   const databases: Record<string, TestDatabase> = {};
   const running = {} as Record<ServiceName, RunningProcess>;
@@ -68,7 +83,7 @@ export async function startSystem({ env = {}, services = ALL_SERVICES, label = "
     };
 
     for (const name of services) {
-      running[name] = spawnService(name, url(name), ports[name], { ...envOf[name], ...(name === "stripe-sim" ? {} : natsTestCredentials(name)), ...(env[name] ?? {}) });
+      running[name] = spawnService(name, url(name), ports[name], { ...envOf[name], ...(name === "stripe-sim" ? {} : natsTestCredentials(name)), ...(env[name] ?? {}) }, { built });
       await running[name].start();
     }
   } catch (error) {
@@ -91,7 +106,9 @@ export async function startSystem({ env = {}, services = ALL_SERVICES, label = "
   };
 }
 
-export function spawnService(name: ServiceName, url: string, port: number, env: Record<string, string>): RunningProcess {
+export function spawnService(name: ServiceName, url: string, port: number, env: Record<string, string>, { built = false } = {}): RunningProcess {
+  const args = built ? [bundlePath(name)] : ["--import", "tsx", `apps/${name}/src/main.ts`];
+  if (built && !existsSync(`${ROOT}${bundlePath(name)}`)) throw new Error(`${bundlePath(name)} does not exist: run npm run build`);
   let child: ChildProcess | undefined;
   let output = "";
   const exited = () => !child || child.exitCode !== null || child.signalCode !== null;
@@ -111,7 +128,7 @@ export function spawnService(name: ServiceName, url: string, port: number, env: 
     kill: () => halt("SIGKILL"),
     stop: () => halt("SIGTERM"),
     async start() {
-      child = spawn(process.execPath, ["--import", "tsx", `apps/${name}/src/main.ts`], {
+      child = spawn(process.execPath, args, {
         cwd: ROOT,
         env: { PATH: environment().PATH ?? "", ...env },
         stdio: ["ignore", "pipe", "pipe"],

@@ -1,6 +1,7 @@
 import { PG_URL, shopper, startPostgresCluster, startSystem, type ServiceName, type TestSystem } from "@checkout/testing";
 import { resolve } from "node:path";
 import type { BenchOptions } from "../options.ts";
+import { buildServices } from "../../../../scripts/build.ts";
 
 /**
  * What the bench gives the services on top of startSystem's test settings. Each line is a limit that
@@ -52,7 +53,8 @@ export interface BenchSystem {
  * private PostgreSQL cluster by default, so that other test suites on the machine's server neither
  * share our WAL fsyncs nor our 100 connections (five services × a pool of 20 would take them all).
  */
-export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "env" | "profile" | "acceptanceOnly" | "pgStatements">, label: string): Promise<BenchSystem> {
+export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "env" | "profile" | "acceptanceOnly" | "pgStatements" | "source">, label: string): Promise<BenchSystem> {
+  if (!options.source) await buildServices(); // what production runs; a second or two
   const settings: Record<string, string> = options.pgStatements ? { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "all" } : {};
   const cluster = options.pg === "private" ? await startPostgresCluster({ settings }) : undefined;
   const adminUrl = cluster?.adminUrl ?? PG_URL;
@@ -62,7 +64,7 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "env" 
   if (options.acceptanceOnly) env.orders = { INVENTORY_URL: "http://127.0.0.1:9", CHECKOUT_MAX_OPEN_ORDERS: "0", ...env.orders };
   let system: TestSystem;
   try {
-    system = await startSystem({ label, env, pgAdminUrl: adminUrl, ...(options.acceptanceOnly ? { services: ["orders" as const] } : {}) });
+    system = await startSystem({ label, env, pgAdminUrl: adminUrl, built: !options.source, ...(options.acceptanceOnly ? { services: ["orders" as const] } : {}) });
   } catch (error) {
     await cluster?.stop();
     throw error;
