@@ -13,6 +13,7 @@ import type { Handler } from "../libs/messaging/src/handler.ts";
 import { authorizationConfig, BUS_ROLES, NATS_USERS, passwordVariable, SERVICE_USERS, type ServiceUser } from "../libs/messaging/src/permissions.ts";
 import { PARKED_CONSUMER } from "../apps/payments/src/worker/park.ts";
 import { bundlePath, type BuiltService } from "../scripts/build.ts";
+import { PRODUCTION_NODE_OPTIONS } from "../apps/bench/src/system/start.ts";
 import { OrdersConfig } from "../apps/orders/src/config.ts";
 import { InventoryConfig } from "../apps/inventory/src/config.ts";
 import { PaymentsConfig } from "../apps/payments/src/config.ts";
@@ -107,7 +108,8 @@ describe("compose.yaml", () => {
     const names = Object.keys(env(app));
     if (hasSchema(app)) {
       const known = schemaKeys(app);
-      expect(names.filter((name) => !known.has(name)), `not in apps/${app}/src/config.ts`).toEqual([]);
+      expect(names.filter((name) => !known.has(name) && name !== "NODE_OPTIONS"), `not in apps/${app}/src/config.ts`).toEqual([]);
+      expect(env(app).NODE_OPTIONS, "the heap cap the benchmark measures with").toBe(PRODUCTION_NODE_OPTIONS);
       const values = Object.fromEntries(Object.entries(env(app)).map(([name, value]) => [name, interpolate(value)]));
       const parsed = SCHEMAS[app].safeParse(values);
       expect(parsed.success, parsed.success ? "" : parsed.error.message).toBe(true);
@@ -205,6 +207,8 @@ describe("deploy/k8s", () => {
     expect(container(app).readinessProbe.httpGet.path).toBe("/readyz");
     expect(container(app).livenessProbe.httpGet.path).toBe("/healthz");
     expect(container(app).resources.limits.memory).toBe("256Mi");
+    const nodeOptions = (container(app).env as Array<{ name: string; value?: string }>).find((entry) => entry.name === "NODE_OPTIONS");
+    expect(nodeOptions?.value, "the heap cap the benchmark measures with").toBe(PRODUCTION_NODE_OPTIONS);
     expect(container(app).resources.requests).toBeDefined();
     const config = find("ConfigMap", `${app}-config`)!.data!;
     const grace = Number(config.SHUTDOWN_GRACE_MS ?? SCHEMAS[app].parse({}).SHUTDOWN_GRACE_MS);
