@@ -12,8 +12,7 @@ import { durableName } from "../libs/messaging/src/router.ts";
 import type { Handler } from "../libs/messaging/src/handler.ts";
 import { authorizationConfig, BUS_ROLES, NATS_USERS, passwordVariable, SERVICE_USERS, type ServiceUser } from "../libs/messaging/src/permissions.ts";
 import { PARKED_CONSUMER } from "../apps/payments/src/worker/park.ts";
-import { bundlePath, type BuiltService } from "../scripts/build.ts";
-import { PRODUCTION_NODE_OPTIONS } from "../apps/bench/src/system/start.ts";
+import { BUILT_SERVICES, bundlePath, PRODUCTION_NODE_OPTIONS, type BuiltService } from "../scripts/production.ts";
 import { OrdersConfig } from "../apps/orders/src/config.ts";
 import { InventoryConfig } from "../apps/inventory/src/config.ts";
 import { PaymentsConfig } from "../apps/payments/src/config.ts";
@@ -47,9 +46,11 @@ type SchemaApp = keyof typeof SCHEMAS;
 const hasSchema = (app: string): app is SchemaApp => app in SCHEMAS;
 const schemaKeys = (app: SchemaApp) => new Set(Object.keys(SCHEMAS[app].shape));
 
-/** The variables a script reads, for the apps without a schema (stripe-sim): `process.env.X` / `env.X`. */
 /** What the image runs for an app: its bundle (scripts/build.ts), built from apps/<app>/src/main.ts. */
-const bundleOf = (app: string) => bundlePath(app as BuiltService);
+const bundleOf = (app: string) => {
+  expect(BUILT_SERVICES, `npm run build does not bundle ${app} (scripts/production.ts)`).toContain(app);
+  return bundlePath(app as BuiltService);
+};
 /**
  * The TypeScript file a container command runs: the source of a bundle (`apps/<app>/dist/main.mjs`),
  * or the script given to tsx (`--import tsx scripts/x.ts`).
@@ -60,6 +61,7 @@ const sourceOf = (command: string[]) => {
   expect(existsSync(ROOT + source), `${command.join(" ")}: no ${source}`).toBe(true);
   return source;
 };
+/** The variables a script reads, for the apps without a schema (stripe-sim): `process.env.X` / `env.X`. */
 const envReadBy = (path: string) => new Set([...read(path).matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g)].map((match) => match[1]!));
 
 /** What each service subscribes to, from its handlers/index.ts: one durable per (service, stream). */
@@ -116,7 +118,8 @@ describe("compose.yaml", () => {
     } else {
       const entry = sourceOf(compose.services[app].command as string[]);
       const known = envReadBy(entry);
-      expect(names.filter((name) => !known.has(name)), `not read by ${entry}`).toEqual([]);
+      expect(names.filter((name) => !known.has(name) && name !== "NODE_OPTIONS"), `not read by ${entry}`).toEqual([]);
+      if (entry.startsWith("apps/")) expect(env(app).NODE_OPTIONS, "the heap cap the benchmark measures with").toBe(PRODUCTION_NODE_OPTIONS);
     }
   });
 

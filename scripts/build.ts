@@ -1,5 +1,5 @@
 // Bundles each service's TypeScript (with contracts and libs/*) into one JavaScript file,
-// apps/<name>/dist/main.mjs: what the production image and the benchmark run (ADR 0006). Tests and `npm run dev` run the
+// apps/<name>/dist/main.mjs: what the production image and the benchmark run (ADR 0011). Tests and `npm run dev` run the
 // TypeScript sources through tsx; a bundle behaves the same (scripts/build.e2e.test.ts).
 //
 //   npm run build                      # every service
@@ -9,17 +9,15 @@
 // source tree, found from each module's own location as under tsx (see importMetaUrl below).
 import { build, type Plugin } from "esbuild";
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { realpathSync } from "node:fs";
+import { BUILT_SERVICES, bundlePath, type BuiltService } from "./production.ts";
 
-export const BUILT_SERVICES = ["orders", "inventory", "payments", "shipping", "notifications", "stripe-sim"] as const;
-export type BuiltService = (typeof BUILT_SERVICES)[number];
+export { BUILT_SERVICES, bundlePath, type BuiltService };
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
-
-/** Where the bundle of a service is written, relative to the repository root. */
-export const bundlePath = (service: BuiltService) => `apps/${service}/dist/main.mjs`;
 
 
 /**
@@ -61,6 +59,8 @@ export async function buildServices(services: readonly BuiltService[] = BUILT_SE
         platform: "node",
         format: "esm",
         target: "node20",
+        // for debuggers and profilers; stack traces name the bundle's lines unless the process runs with
+        // --enable-source-maps (slower stacks, more memory: not the default, see ADR 0011)
         sourcemap: "linked",
         logLevel: "warning",
         plugins: [dependenciesStayInNodeModules, importMetaUrl(outfile)],
@@ -71,14 +71,19 @@ export async function buildServices(services: readonly BuiltService[] = BUILT_SE
       await mkdir(dirname(outfile), { recursive: true });
       for (const file of outputFiles) {
         const partial = `${file.path}.${process.pid}.${randomBytes(4).toString("hex")}`;
-        await writeFile(partial, file.contents);
-        await rename(partial, file.path);
+        try {
+          await writeFile(partial, file.contents);
+          await rename(partial, file.path);
+        } finally {
+          await rm(partial, { force: true });
+        }
       }
     }),
   );
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+// run as a command (npm run build), not imported; both paths real, as the checkout may sit behind a symlink
+if (process.argv[1] && realpathSync(fileURLToPath(import.meta.url)) === realpathSync(process.argv[1])) {
   const asked = process.argv.slice(2);
   const unknown = asked.filter((name) => !(BUILT_SERVICES as readonly string[]).includes(name));
   if (unknown.length) {

@@ -155,4 +155,15 @@ describe("an event the handler ignores (Handler.ignores)", () => {
     expect(inbox.map((row) => row.event_id)).toEqual([kept.id]);
     expect(await next(durable, 1_500)).toBeUndefined(); // both acked: nothing comes back after the ack wait
   }, 20_000);
+
+  it("is handled after all when the predicate throws: a bug in ignores() never drops an event", async () => {
+    fail = false;
+    const durable = "ignoring-broken";
+    const broken = new Map<string, Handler>([["placed", { ...onPlaced, ignores: () => { throw new Error("bug"); } } as Handler]]);
+    const event = orderPlaced();
+    await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubject: OrderPlaced.subject(event.subject), ackWaitMs: 1_000 });
+    await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
+    expect(await processBatch([(await next(durable, 2_000))!], { js, sql, log, durable, stream: "ORDERS", handlers: broken })).toEqual(["handled"]);
+    expect(handled).toContain(event.id);
+  }, 20_000);
 });

@@ -7,7 +7,7 @@ import { natsTestCredentials, startNatsServer, type NatsServer } from "./nats-se
 import { waitFor } from "./wait.ts";
 import { TEST_JWT_SECRET } from "./auth.ts";
 import { environment } from "@checkout/config";
-import { bundlePath } from "../../../scripts/build.ts";
+import { bundlePath } from "../../../scripts/production.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -39,8 +39,9 @@ export interface TestSystem {
 }
 
 /**
- * The whole system as separate processes, each started from its own main.ts, on a private nats-server,
- * fresh databases and a private Redis prefix: what the e2e tests drive over HTTP and NATS.
+ * The whole system as separate processes, each started from its own main.ts through tsx (or, with
+ * `built`, from its bundle), on a private nats-server, fresh databases and a private Redis prefix: what
+ * the e2e tests drive over HTTP and NATS.
  */
 export async function startSystem({
   env = {},

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const dir = new URL(import.meta.url).searchParams.get("dir") ?? ".";
-const service = /apps\/([^/]+)\/src\/main\.ts/.exec(process.argv.join(" "))?.[1] ?? "node";
+const service = /apps\/([^/]+)\/(?:src\/main\.ts|dist\/main\.mjs)/.exec(process.argv.join(" "))?.[1] ?? "node";
 const session = new Session();
 session.connect();
 session.post("Profiler.enable");

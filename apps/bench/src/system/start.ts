@@ -2,9 +2,7 @@ import { PG_URL, shopper, startPostgresCluster, startSystem, type ServiceName, t
 import { resolve } from "node:path";
 import type { BenchOptions } from "../options.ts";
 import { buildServices } from "../../../../scripts/build.ts";
-
-/** NODE_OPTIONS of every service in deploy/k8s and compose.yaml (deploy/deploy.unit.test.ts keeps them equal). */
-export const PRODUCTION_NODE_OPTIONS = "--max-old-space-size=160";
+import { PRODUCTION_NODE_OPTIONS } from "../../../../scripts/production.ts";
 
 /**
  * What the bench gives the services on top of startSystem's test settings. Each line is a limit that
@@ -15,9 +13,7 @@ export function benchEnv(overrides: BenchOptions["env"] = {}, { profile }: { pro
   // wait longer than that in the client's buffer, so the production default (30 s) is used here.
   // It also makes the pools small (4) so that test files side by side fit PostgreSQL's max_connections;
   // the bench's own cluster takes 300, so the services get the production default.
-  // The heap cap of deploy/k8s and compose.yaml: without it V8 lets the old generation grow with the
-  // garbage of slow requests (orders reached 230-280 MB in the flash sale, above the 256Mi limit of its
-  // pod) and collects it only when it must.
+  // and the heap cap of deploy/k8s and compose.yaml (scripts/production.ts)
   const common = { LOG_LEVEL: "warn", ACK_WAIT_MS: "30000", DATABASE_POOL_MAX: "20", NODE_OPTIONS: PRODUCTION_NODE_OPTIONS };
   const defaults: Record<ServiceName, Record<string, string>> = {
     "stripe-sim": {},
@@ -60,7 +56,7 @@ export interface BenchSystem {
  * share our WAL fsyncs nor our 100 connections (five services × a pool of 20 would take them all).
  */
 export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "env" | "profile" | "acceptanceOnly" | "pgStatements" | "source">, label: string): Promise<BenchSystem> {
-  if (!options.source) await buildServices(); // what production runs; a second or two
+  if (!options.source) await buildServices(options.acceptanceOnly ? ["orders"] : undefined); // what production runs; a second or two
   const settings: Record<string, string> = options.pgStatements ? { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "all" } : {};
   const cluster = options.pg === "private" ? await startPostgresCluster({ settings }) : undefined;
   const adminUrl = cluster?.adminUrl ?? PG_URL;
