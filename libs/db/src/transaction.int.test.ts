@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@checkout/testing";
-import { connect, transaction, TransactionRolledBack, type Sql } from "./index.ts";
+import { connect, onStuckTransaction, transaction, TransactionRolledBack, TransactionStuck, type Sql } from "./index.ts";
 
 let db: TestDatabase;
 let sql: Sql;
@@ -83,6 +83,35 @@ describe("transaction, when PostgreSQL drops the connection it was waiting for",
       busy.release();
       expect(await transaction(pool, async (tx) => (await tx`SELECT 2 AS two`)[0]!.two)).toBe(2);
     } finally {
+      await pool.end({ timeout: 1 });
+    }
+  }, 20_000);
+
+  // A statement waiting in the transaction's queue when its connection dies never settles either
+  // (porsager/postgres#1186), nor does the transaction: in a CI chaos run (seed 65261) a PostgreSQL
+  // restart left orders' consumer of INVENTORY waiting for ever, with 400 messages unacked.
+  it("gives up on a transaction whose connection died with statements queued, and reports it", async () => {
+    const pool = connect(db.url, { max: 2 });
+    const reported: TransactionStuck[] = [];
+    onStuckTransaction((error) => reported.push(error));
+    try {
+      const running = transaction(
+        pool,
+        async (tx) => {
+          const pid = (await tx<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid;
+          const statements = [tx`SELECT pg_sleep(0.5)`, tx`SELECT 1`, tx`SELECT 2`]; // the last two wait behind the first
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await other`SELECT pg_terminate_backend(${pid})`;
+          await Promise.all(statements);
+        },
+        { deadlineMs: 2_000 },
+      );
+      await expect(running).rejects.toBeInstanceOf(TransactionStuck);
+      expect(reported.map((error) => error.code)).toEqual(["transaction_stuck"]);
+      // the dead connection was not given back: the pool's other connection carries on
+      expect(await transaction(pool, async (tx) => (await tx`SELECT 2 AS two`)[0]!.two)).toBe(2);
+    } finally {
+      onStuckTransaction(() => {});
       await pool.end({ timeout: 1 });
     }
   }, 20_000);

@@ -48,6 +48,34 @@ async function reserve(sql: Sql, ms: number): Promise<Awaited<ReturnType<Sql["re
   }
 }
 
+/** how long a transaction may take from its BEGIN to its COMMIT's answer before it counts as stuck */
+const DEADLINE_MS = 60_000;
+
+/**
+ * A transaction that has not settled by its deadline. postgres.js 3.4.9 never settles a statement that
+ * waits in a transaction's queue when the connection dies (porsager/postgres#1186: a PostgreSQL crash
+ * or restart), so neither does the transaction; a consumer or relay awaiting it would stop for ever.
+ */
+export class TransactionStuck extends Error {
+  readonly code = "transaction_stuck";
+  constructor(ms: number) {
+    super(`the transaction did not settle within ${ms} ms: its connection probably died with statements queued (porsager/postgres#1186)`);
+  }
+}
+
+let onStuck: (error: TransactionStuck) => void = () => {};
+
+/**
+ * What the process does when a transaction is stuck, besides the TransactionStuck its caller gets. The
+ * stuck connection is never handed back to the pool (a dead reserved connection given back breaks the
+ * next query on it), so the pool is one connection short from then on; a service exits and its
+ * supervisor starts it with a fresh pool (stopOnSignals in libs/messaging). Nothing is lost: nothing
+ * of the transaction was acked, and its messages are delivered again.
+ */
+export function onStuckTransaction(handler: (error: TransactionStuck) => void): void {
+  onStuck = handler;
+}
+
 /**
  * A transaction with fewer round trips than `sql.begin`: BEGIN travels with the first statement, and the
  * statements handed to `later` travel with the COMMIT. On this machine a round trip to PostgreSQL costs
@@ -57,14 +85,36 @@ async function reserve(sql: Sql, ms: number): Promise<Awaited<ReturnType<Sql["re
  * The same guarantees as `sql.begin`: everything commits or nothing does; an error in `fn` or in any
  * statement rolls back and is rethrown; the connection goes back to the pool outside any transaction.
  * Statements may be issued side by side (postgres.js pipelines them on the one connection, and
- * PostgreSQL runs them in the order they were sent).
+ * PostgreSQL runs them in the order they were sent). A transaction that has not settled after
+ * `deadlineMs` (60 s) rejects with TransactionStuck (see onStuckTransaction).
  */
 export async function transaction<T>(
   sql: Sql,
   fn: (tx: TransactionSql, pipelined: Pipelined) => Promise<T>,
-  { reserveTimeoutMs = RESERVE_TIMEOUT_MS }: { reserveTimeoutMs?: number } = {},
+  { reserveTimeoutMs = RESERVE_TIMEOUT_MS, deadlineMs = DEADLINE_MS }: { reserveTimeoutMs?: number; deadlineMs?: number } = {},
 ): Promise<T> {
   const tx = await reserve(sql, reserveTimeoutMs);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TransactionStuck(deadlineMs)), deadlineMs);
+  });
+  let stuck = false;
+  try {
+    return await Promise.race([run(tx, fn), deadline]);
+  } catch (error) {
+    if (error instanceof TransactionStuck) {
+      stuck = true;
+      onStuck(error);
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    if (!stuck) tx.release();
+  }
+}
+
+/** The transaction itself, on a reserved connection that the caller releases. */
+async function run<T>(tx: Awaited<ReturnType<Sql["reserve"]>>, fn: (tx: TransactionSql, pipelined: Pipelined) => Promise<T>): Promise<T> {
   const deferred: Array<Promise<unknown>> = [];
   const begun = tx`BEGIN`.execute(); // postgres.js sends a query when it is awaited or executed: now, with what follows
   let open = true;
@@ -86,7 +136,5 @@ export async function transaction<T>(
       await tx`ROLLBACK`.catch(() => {});
     }
     throw error;
-  } finally {
-    tx.release();
   }
 }

@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { connect, ensureDatabase, migrate, type Sql } from "@checkout/db";
+import { connect, ensureDatabase, migrate, onStuckTransaction, type Sql } from "@checkout/db";
 import { createLogger, type Logger } from "@checkout/log";
 import { createApp, createMetrics, listen, type AppEnv, type Metrics, type ReadinessCheck } from "@checkout/http";
 import { startMessaging, type Messaging, type MessagingOptions } from "./runtime.ts";
@@ -171,5 +171,11 @@ export function stopOnSignals(service: { stop(): Promise<void>; log: Logger }, g
   process.on("uncaughtException", (error) => {
     service.log.fatal({ err: error }, "uncaught exception; exiting so that the supervisor starts a clean process");
     process.exit(70); // EX_SOFTWARE
+  });
+  // A transaction that never settles (porsager/postgres#1186) has taken a connection the pool will not
+  // get back, and whatever awaited it is stopped; a fresh process is the way out (libs/db transaction()).
+  onStuckTransaction((error) => {
+    service.log.fatal({ err: error }, "a PostgreSQL transaction is stuck; exiting so that the supervisor starts a clean process");
+    process.exit(70);
   });
 }
