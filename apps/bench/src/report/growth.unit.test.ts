@@ -41,6 +41,14 @@ const input = (growth: GrowthSample[], more: Partial<GrowthInput> = {}): GrowthI
 const row = (rows: ReturnType<typeof judgeGrowth>, name: string) => rows.find((r) => r.name === name)!;
 
 describe("judgeGrowth", () => {
+  it("measures the backlog against two seconds of saga events (here 100/s), not two seconds of orders", () => {
+    // a step in the middle of the load: 150 messages are 1.5 s of events, 450 are 4.5 s
+    const wobble = judgeGrowth(input(soak({ backlog: (m) => 100 + (m >= 5.5 ? 150 : 0) })));
+    expect(row(wobble, "consumer backlog (pending + unacked)")).toMatchObject({ grows: false, verdict: "level" });
+    const behind = judgeGrowth(input(soak({ backlog: (m) => 100 + (m >= 5.5 ? 450 : 0) })));
+    expect(row(behind, "consumer backlog (pending + unacked)").verdict).toBe("GROWS: 100 → 550 (tolerance 200)");
+  });
+
   it("finds a backlog that wobbles around a level bounded, and one that keeps climbing growing", () => {
     const level = judgeGrowth(input(soak({ outbox: (m) => 40 + (m % 2 ? 30 : -30), backlog: (m) => 120 + 10 * Math.sin(m) })));
     expect(row(level, "orders.outbox")).toMatchObject({ kind: "bounded", grows: false, verdict: "level" });
