@@ -54,8 +54,9 @@ type Point = { t: number; value: number };
 /**
  * Judges every series a soak observed. A bounded series grows when the mean of the second half of the
  * load (after the warm-up) exceeds the first half's by more than the tolerance: two seconds of arrivals
- * for counts of rows, two seconds of saga events for the consumers' backlog, 10 % or 16 MB for memory. A retained series must have an age limit; a kept one is reported
- * per order. The halves are compared, not the ends, so one slow sample or a GC does not decide.
+ * for counts of rows, two seconds of saga events for the consumers' backlog, 10 % or 16 MB for memory.
+ * A retained series must have an age limit; a kept one is reported per order. The halves are compared,
+ * not the ends, so one slow sample or a GC does not decide.
  */
 export function judgeGrowth(input: GrowthInput): GrowthRow[] {
   const from = input.loadStartedAt + input.warmupS * 1_000;
