@@ -34,18 +34,24 @@ class PoolWaitTimedOut extends Error {
  */
 async function reserve(sql: Sql, ms: number): Promise<Awaited<ReturnType<Sql["reserve"]>>> {
   const reserving = sql.reserve();
-  let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PoolWaitTimedOut(ms)), ms);
-  });
+  const limit = timeLimit(ms, () => new PoolWaitTimedOut(ms));
   try {
-    return await Promise.race([reserving, gaveUp]);
+    return await Promise.race([reserving, limit.expired]);
   } catch (error) {
     if (error instanceof PoolWaitTimedOut) void reserving.then((late) => late.release(), () => {});
     throw error;
   } finally {
-    clearTimeout(timer);
+    limit.clear();
   }
+}
+
+/** A promise that rejects with `error()` once `ms` have passed, unless `clear` is called first. */
+function timeLimit(ms: number, error: () => Error): { expired: Promise<never>; clear(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(error()), ms);
+  });
+  return { expired, clear: () => clearTimeout(timer) };
 }
 
 /** how long a transaction may take from its BEGIN to its COMMIT's answer before it counts as stuck */
@@ -94,13 +100,10 @@ export async function transaction<T>(
   { reserveTimeoutMs = RESERVE_TIMEOUT_MS, deadlineMs = DEADLINE_MS }: { reserveTimeoutMs?: number; deadlineMs?: number } = {},
 ): Promise<T> {
   const tx = await reserve(sql, reserveTimeoutMs);
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TransactionStuck(deadlineMs)), deadlineMs);
-  });
+  const deadline = timeLimit(deadlineMs, () => new TransactionStuck(deadlineMs));
   let stuck = false;
   try {
-    return await Promise.race([run(tx, fn), deadline]);
+    return await Promise.race([run(tx, fn), deadline.expired]);
   } catch (error) {
     if (error instanceof TransactionStuck) {
       stuck = true;
@@ -108,7 +111,7 @@ export async function transaction<T>(
     }
     throw error;
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
     if (!stuck) tx.release();
   }
 }

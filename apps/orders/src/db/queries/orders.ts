@@ -56,7 +56,10 @@ const json = (sql: Sql | TransactionSql, value: unknown) => sql.json(value as JS
 
 export type InsertOutcome = { inserted: true } | { inserted: false; existing: PlacedOrder } | { inserted: false; cartOrdered: true };
 
-/** What a new order's placement writes besides the order: its first timeline entry and its OrderPlaced (OrderCancelled when refused). */
+/**
+ * What a new order's placement writes besides the order: its first timeline entry and its OrderPlaced
+ * (its OrderCancelled when refused at checkout).
+ */
 export interface Placement {
   timeline: { eventId: string; type: string; source: string; at: Date; detail: Record<string, unknown> };
   outbox: { event_id: string; subject: string; payload: string; traceparent: string | null };
@@ -65,10 +68,11 @@ export interface Placement {
 }
 
 /**
- * Inserts PENDING orders (CANCELLED for those refused at checkout), each with its first timeline entry and its outbox row, as one statement: one
- * round trip for all of them (the checkouts that arrive together), and atomic without BEGIN and COMMIT
- * (a statement is a transaction). A timeline entry and an outbox row are written only for an order that
- * was (they join the INSERT's RETURNING), and the relay is woken only then. Returns one outcome per
+ * Inserts PENDING orders (CANCELLED for those refused at checkout), each with its first timeline entry
+ * and its outbox row, as one statement: one round trip for all of them (the checkouts that arrive
+ * together), and atomic without BEGIN and COMMIT (a statement is a transaction). A timeline entry and an
+ * outbox row are written only for an order that was (they join the INSERT's RETURNING), and the relay
+ * is woken only then. Returns one outcome per
  * order, in the order given.
  *
  * An order is not inserted when the user already placed one with the same Idempotency-Key (the UNIQUE
