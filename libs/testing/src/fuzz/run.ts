@@ -11,9 +11,12 @@ export const FUZZ_RUNS = 150;
  */
 export const FUZZ_TIMEOUT_MS = 30_000;
 
+/** A failure's reported seed, to run its cases again: `FUZZ_SEED=1613779994 npx vitest run <file> -t <name>`. */
+const replaySeed = process.env["FUZZ_SEED"] ? { seed: Number(process.env["FUZZ_SEED"]) } : {};
+
 /** fc.assert over `numRuns` cases (a failure reports the seed and the shrunk counterexample); returns `numRuns`. */
 export async function checkProperty<T extends [unknown, ...unknown[]]>(property: fc.IAsyncProperty<T>, numRuns = FUZZ_RUNS): Promise<number> {
-  await fc.assert(property, { numRuns, plugins: [fc.interruptAfterTimeLimit(FUZZ_TIMEOUT_MS - 10_000, { failOnInterrupt: true })] });
+  await fc.assert(property, { numRuns, ...replaySeed, plugins: [fc.interruptAfterTimeLimit(FUZZ_TIMEOUT_MS - 10_000, { failOnInterrupt: true })] });
   return numRuns;
 }
 
