@@ -77,12 +77,13 @@ export const OrderCancelled = defineEvent({
     customer: Customer,
     paymentIntentId: z.string().optional(),
     reservationId: z.string().optional(),
-    /**
-     * `false` when checkout refused the order (ADR 0010): no OrderPlaced was ever published for it, so
-     * no other service holds, charges or ships anything of it and nothing can arrive later. Absent
-     * means the order was placed (and from producers older than the field).
-     */
-    placed: z.boolean().optional(),
+    // the description travels into the published JSON Schema, for consumers that read no TypeScript
+    placed: z
+      .boolean()
+      .optional()
+      .describe(
+        "false when checkout refused the order (ADR 0010): no OrderPlaced was ever published for it, so no other service holds, charges or ships anything of it and nothing can arrive later. Absent means the order was placed (and from producers older than the field).",
+      ),
   }),
 });
 
