@@ -8,11 +8,12 @@
 #   docker run checkout apps/stripe-sim/dist/main.mjs                 # the Stripe simulator (STRIPE_SIM_HOST=0.0.0.0)
 #   docker run checkout --import tsx scripts/seed-stock.ts            # a script, through tsx (a dev dependency)
 
-# Only the package manifests, so that the `npm ci` layer below is reused until a dependency changes.
+# Only the package manifests (and the postinstall that mends known defects of dependencies), so that
+# the `npm ci` layer below is reused until a dependency changes.
 FROM node:24-slim AS manifests
 WORKDIR /src
 COPY . .
-RUN find . -type f ! -name package.json ! -name package-lock.json -delete && find . -type d -empty -delete
+RUN find . -type f ! -name package.json ! -name package-lock.json ! -path ./scripts/patch-dependencies.mjs -delete && find . -type d -empty -delete
 
 FROM node:24-slim
 WORKDIR /app

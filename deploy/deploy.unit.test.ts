@@ -177,6 +177,12 @@ describe("Dockerfile", () => {
     expect(dockerfile).toMatch(/^CMD \["apps\/orders\/dist\/main.mjs"\]$/m);
     expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
   });
+  it("keeps the root postinstall (the patches of scripts/patch-dependencies.mjs) in the layer that runs npm ci", () => {
+    const postinstall: string = JSON.parse(read("package.json")).scripts.postinstall;
+    const script = /^node (\S+)$/.exec(postinstall)?.[1];
+    expect(script).toBe("scripts/patch-dependencies.mjs");
+    expect(dockerfile).toContain(`! -path ./${script}`);
+  });
 });
 
 describe("deploy/k8s", () => {

@@ -58,9 +58,10 @@ function timeLimit(ms: number, error: () => Error): { expired: Promise<never>; c
 const DEADLINE_MS = 60_000;
 
 /**
- * A transaction that has not settled by its deadline. postgres.js 3.4.9 never settles a statement that
- * waits in a transaction's queue when the connection dies (porsager/postgres#1186: a PostgreSQL crash
- * or restart), so neither does the transaction; a consumer or relay awaiting it would stop for ever.
+ * A transaction that has not settled by its deadline: a consumer or relay awaiting it would otherwise stop
+ * for ever. postgres.js 3.4.9 left a statement waiting in a transaction's queue pending for ever when the
+ * connection died (porsager/postgres#1186: a PostgreSQL crash or restart); that one is patched
+ * (scripts/patch-dependencies.mjs), and the deadline stays as the backstop for any stall of its kind.
  */
 export class TransactionStuck extends Error {
   readonly code = "transaction_stuck";
@@ -120,6 +121,7 @@ export async function transaction<T>(
 async function run<T>(tx: Awaited<ReturnType<Sql["reserve"]>>, fn: (tx: TransactionSql, pipelined: Pipelined) => Promise<T>): Promise<T> {
   const deferred: Array<Promise<unknown>> = [];
   const begun = tx`BEGIN`.execute(); // postgres.js sends a query when it is awaited or executed: now, with what follows
+  begun.catch(() => {}); // its failure is read below; meanwhile (fn awaiting something else) it is not an unhandled rejection
   let open = true;
   try {
     const result = await fn(tx as unknown as TransactionSql, { later: (statement) => void deferred.push(statement) });

@@ -166,14 +166,15 @@ export function stopOnSignals(service: { stop(): Promise<void>; log: Logger }, g
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
   // Nothing is lost by dying here (every step is a transaction, every message is redelivered), but the
-  // reason belongs in the JSON log. Known case: postgres.js 3.4.x can throw from a timer when PostgreSQL
-  // goes away mid-write (porsager/postgres#1154).
+  // reason belongs in the JSON log. Known case, patched since (scripts/patch-dependencies.mjs): postgres.js
+  // 3.4.9 threw from a timer when PostgreSQL went away mid-write (porsager/postgres#1154).
   process.on("uncaughtException", (error) => {
     service.log.fatal({ err: error }, "uncaught exception; exiting so that the supervisor starts a clean process");
     process.exit(70); // EX_SOFTWARE
   });
-  // A transaction that never settles (porsager/postgres#1186) has taken a connection the pool will not
-  // get back, and whatever awaited it is stopped; a fresh process is the way out (libs/db transaction()).
+  // A transaction that never settles (porsager/postgres#1186 was one way, patched since) has taken a
+  // connection the pool will not get back, and whatever awaited it is stopped; a fresh process is the
+  // way out (libs/db transaction()).
   onStuckTransaction((error) => {
     service.log.fatal({ err: error }, "a PostgreSQL transaction is stuck; exiting so that the supervisor starts a clean process");
     process.exit(70);

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@checkout/testing";
+import { connect, type Sql } from "./index.ts";
+
+// postgres.js 3.4.9 as installed, with the patches of scripts/patch-dependencies.mjs, when PostgreSQL ends
+// a connection under a reservation (what a PostgreSQL crash or restart does to every service). On the
+// unpatched driver the first test kills the process (an uncaught TypeError from a setImmediate) and the
+// second waits for ever.
+
+let db: TestDatabase;
+let other: Sql;
+
+beforeAll(async () => {
+  db = await createTestDatabase("db_driver");
+  other = connect(db.url, { max: 1 });
+});
+afterAll(async () => {
+  await other?.end();
+  await db?.drop();
+});
+
+/** A pool of one connection, reserved, whose server process has been terminated and whose socket has closed. */
+async function deadReservation() {
+  const pool = connect(db.url, { max: 1 });
+  const reserved = await pool.reserve();
+  const pid = (await reserved<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid;
+  await other`SELECT pg_terminate_backend(${pid})`;
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the close has reached the client
+  return { pool, reserved };
+}
+
+describe("postgres.js, when the server ends a reserved connection", () => {
+  it("fails a statement sent on it afterwards with CONNECTION_CLOSED, and the process lives on", async () => {
+    const { pool, reserved } = await deadReservation();
+    try {
+      await expect(reserved`SELECT 1`).rejects.toMatchObject({ code: "CONNECTION_CLOSED" });
+      await expect(reserved`ROLLBACK`).rejects.toMatchObject({ code: "CONNECTION_CLOSED" });
+    } finally {
+      await pool.end({ timeout: 1 });
+    }
+  });
+
+  it("gives the pool back nothing broken when the dead reservation is released: the next query reconnects", async () => {
+    const { pool, reserved } = await deadReservation();
+    try {
+      reserved.release();
+      expect((await pool<{ two: number }[]>`SELECT 2 AS two`)[0]!.two).toBe(2);
+      expect((await pool<{ three: number }[]>`SELECT 3 AS three`)[0]!.three).toBe(3);
+    } finally {
+      await pool.end({ timeout: 1 });
+    }
+  });
+
+  it("fails the statements waiting behind one in flight, instead of leaving them pending", async () => {
+    const pool = connect(db.url, { max: 1 });
+    try {
+      const reserved = await pool.reserve();
+      const pid = (await reserved<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid;
+      // a statement with parameters is described first: the two after it wait in the reservation's queue
+      const outcomes = Promise.allSettled([reserved`SELECT pg_sleep(${1})`.execute(), reserved`SELECT 1`.execute(), reserved`SELECT 2`.execute()]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await other`SELECT pg_terminate_backend(${pid})`;
+      const settled = await Promise.race([outcomes, new Promise<"pending">((resolve) => setTimeout(() => resolve("pending"), 5_000))]);
+      expect(settled).not.toBe("pending");
+      expect((settled as PromiseSettledResult<unknown>[]).map((outcome) => outcome.status)).toEqual(["rejected", "rejected", "rejected"]);
+      reserved.release();
+      expect((await pool<{ two: number }[]>`SELECT 2 AS two`)[0]!.two).toBe(2);
+    } finally {
+      await pool.end({ timeout: 1 });
+    }
+  }, 15_000);
+});

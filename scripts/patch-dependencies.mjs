@@ -1,0 +1,92 @@
+// Mends known defects of installed npm packages in place, after every `npm ci` / `npm install` (the root
+// package's `postinstall`). Plain Node, no dependencies: it also runs where dev dependencies are left out.
+//
+// Each patch names the exact version it was written for and the text it replaces. A patch whose package
+// has another version, or whose text is not found, stops the install with a message: someone has to read
+// the new version and decide whether the patch is still needed (and then update or drop it here).
+// A file that already carries the patch is left alone, so running this twice changes nothing.
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const MARK = "/* checkout: patched by scripts/patch-dependencies.mjs */";
+
+const PATCHES = [
+  {
+    // porsager/postgres#1154 and #1208 (open; PRs #1168 and #1209 unmerged; 3.4.10 does not change it, and
+    // 4.x is a rewrite this project has not moved to).
+    // A small write is flushed from a setImmediate. When the connection closes first, `socket` is null by
+    // then, and `socket.write` throws from the immediate: an uncaught TypeError that kills the process.
+    // A statement sent on a reserved connection whose server process is gone (a PostgreSQL restart) does
+    // exactly that, and so does the ROLLBACK that postgres.js's own `begin` sends after such a failure.
+    // Patched: the write fails the statements waiting on the connection with CONNECTION_CLOSED instead.
+    // Also: closing cancelled the pending flush but left its timer and bytes behind, so a reconnected
+    // connection would never flush again and would send the dead session's bytes first (LanternOps/breeze#3225).
+    // The dead session's last error (the FATAL "terminating connection" of a restart) was kept, and
+    // failed the first statement of the next session; it is dropped with the rest. And a close after a
+    // socket error failed nothing: a statement sent between the error and the close (a ROLLBACK after the
+    // error) was left pending for ever (porsager/postgres#1186). Now the close fails whatever still waits.
+    name: "postgres",
+    version: "3.4.9",
+    file: "src/connection.js",
+    replacements: [
+      [
+        "  function nextWrite(fn) {\n    const x = socket.write(chunk, fn)",
+        `  function nextWrite(fn) {\n    ${MARK}\n    if (!socket) {\n      chunk = nextWriteTimer = null\n      error(Errors.connection('CONNECTION_CLOSED', options))\n      return false\n    }\n    const x = socket.write(chunk, fn)`,
+      ],
+      ["    clearImmediate(nextWriteTimer)\n    if (socket) {", "    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null\n    if (socket) {"],
+      ["    clearImmediate(nextWriteTimer)\n    socket.removeListener('data', data)", "    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = errorResponse = null\n    socket.removeListener('data', data)"],
+      [
+        "    !hadError && (query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket))",
+        "    if (query || sent.length)\n      error(Errors.connection('CONNECTION_CLOSED', options, socket))",
+      ],
+    ],
+  },
+  {
+    // porsager/postgres#1186 (open). A reservation (`sql.reserve()`) outlived its connection: when the
+    // connection closed, the statements waiting in the reservation's own queue (behind one in flight) were
+    // never settled, and the caller waited for ever. The pool meanwhile takes the closed connection back and
+    // may reconnect it for another caller; the old reservation's later statements then ran on that new
+    // session, outside the transaction they belonged to, and its `release()` moved the connection into the
+    // idle list with no socket, where every later query failed. Patched: a reservation ends when its
+    // connection closes. Its waiting statements fail with CONNECTION_CLOSED, so do statements sent on it
+    // afterwards, and its release() does nothing.
+    name: "postgres",
+    version: "3.4.9",
+    file: "src/index.js",
+    replacements: [
+      [
+        "    c.reserved.release = true\n\n    const sql = Sql(handler)\n    sql.release = () => {\n      c.reserved = null\n      onopen(c)\n    }",
+        `    c.reserved.release = true\n    ${MARK}\n    const reservation = c.reserved\n    c.onclose = e => { while (queue.length) queue.shift().reject(e) }\n\n    const sql = Sql(handler)\n    sql.release = () => {\n      if (c.reserved !== reservation)\n        return\n      c.reserved = null\n      c.onclose = null\n      onopen(c)\n    }`,
+      ],
+      [
+        "    function handler(q) {\n      c.queue === full\n        ? queue.push(q)\n        : c.execute(q) || move(c, full)\n    }\n  }\n\n  async function begin(",
+        "    function handler(q) {\n      if (c.reserved !== reservation)\n        return q.reject(Errors.connection('CONNECTION_CLOSED', options))\n      c.queue === full\n        ? queue.push(q)\n        : c.execute(q) || move(c, full)\n    }\n  }\n\n  async function begin(",
+      ],
+    ],
+  },
+];
+
+/** Applies one patch; returns what went wrong, or nothing. */
+function apply(patch) {
+  const packageDir = join(root, "node_modules", patch.name);
+  if (!existsSync(join(packageDir, "package.json"))) return; // not installed (a partial install): nothing to mend
+  const { version } = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"));
+  const file = join(packageDir, patch.file);
+  let text = readFileSync(file, "utf8");
+  if (text.includes(MARK)) return;
+  if (version !== patch.version) {
+    return `${patch.name} is ${version}, the patch was written for ${patch.version}. Check whether the new version still needs it, then update or remove it in scripts/patch-dependencies.mjs.`;
+  }
+  for (const [from, to] of patch.replacements) {
+    if (text.split(from).length !== 2) return `${patch.name}@${version} ${patch.file}: expected exactly one occurrence of ${JSON.stringify(from)}`;
+    text = text.replace(from, to);
+  }
+  writeFileSync(file, text);
+  console.log(`patch-dependencies: patched ${patch.name}@${version} ${patch.file}`);
+}
+
+const problems = PATCHES.map(apply).filter(Boolean);
+for (const problem of problems) console.error(`patch-dependencies: ${problem}`);
+if (problems.length > 0) process.exit(1);
