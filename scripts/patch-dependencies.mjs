@@ -52,6 +52,10 @@ const PATCHES = [
     // idle list with no socket, where every later query failed. Patched: a reservation ends when its
     // connection closes. Its waiting statements fail with CONNECTION_CLOSED, so do statements sent on it
     // afterwards, and its release() does nothing.
+    // porsager/postgres#1195 (open): a reserve() waiting for a connection was handed the connection the
+    // pool reopened after a close, as its first query; a reopened connection drops a reserve given that
+    // way (it expects to find it among the waiting queries), so the reserve waited for ever. Patched: the
+    // reserve stays among the waiting queries and the reopened connection takes it from there.
     name: "postgres",
     version: "3.4.9",
     file: "src/index.js",
@@ -63,6 +67,10 @@ const PATCHES = [
       [
         "    function handler(q) {\n      c.queue === full\n        ? queue.push(q)\n        : c.execute(q) || move(c, full)\n    }\n  }\n\n  async function begin(",
         "    function handler(q) {\n      if (c.reserved !== reservation)\n        return q.reject(Errors.connection('CONNECTION_CLOSED', options))\n      c.queue === full\n        ? queue.push(q)\n        : c.execute(q) || move(c, full)\n    }\n  }\n\n  async function begin(",
+      ],
+      [
+        "    queries.length && connect(c, queries.shift())\n",
+        "    if (queries.length) {\n      const query = queries.shift()\n      query.reserve\n        ? (queries.push(query), connect(c, null))\n        : connect(c, query)\n    }\n",
       ],
     ],
   },
