@@ -20,7 +20,8 @@ const PATCHES = [
     // then, and `socket.write` throws from the immediate: an uncaught TypeError that kills the process.
     // A statement sent on a reserved connection whose server process is gone (a PostgreSQL restart) does
     // exactly that, and so does the ROLLBACK that postgres.js's own `begin` sends after such a failure.
-    // Patched: the write fails the statements waiting on the connection with CONNECTION_CLOSED instead.
+    // Patched: the write fails the statements sent on the connection with CONNECTION_CLOSED instead (not a
+    // query of another caller that waits for the pool to reopen the connection).
     // Also: closing cancelled the pending flush but left its timer and bytes behind, so a reconnected
     // connection would never flush again and would send the dead session's bytes first (LanternOps/breeze#3225).
     // The dead session's last error (the FATAL "terminating connection" of a restart) was kept, and
@@ -33,7 +34,7 @@ const PATCHES = [
     replacements: [
       [
         "  function nextWrite(fn) {\n    const x = socket.write(chunk, fn)",
-        `  function nextWrite(fn) {\n    ${MARK}\n    if (!socket) {\n      chunk = nextWriteTimer = null\n      error(Errors.connection('CONNECTION_CLOSED', options))\n      return false\n    }\n    const x = socket.write(chunk, fn)`,
+        `  function nextWrite(fn) {\n    ${MARK}\n    if (!socket) {\n      chunk = nextWriteTimer = null\n      const err = Errors.connection('CONNECTION_CLOSED', options)\n      query && queryError(query, err)\n      while (sent.length)\n        queryError(sent.shift(), err)\n      return false\n    }\n    const x = socket.write(chunk, fn)`,
       ],
       ["    clearImmediate(nextWriteTimer)\n    if (socket) {", "    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null\n    if (socket) {"],
       ["    clearImmediate(nextWriteTimer)\n    socket.removeListener('data', data)", "    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = errorResponse = null\n    socket.removeListener('data', data)"],
@@ -52,10 +53,12 @@ const PATCHES = [
     // idle list with no socket, where every later query failed. Patched: a reservation ends when its
     // connection closes. Its waiting statements fail with CONNECTION_CLOSED, so do statements sent on it
     // afterwards, and its release() does nothing.
-    // porsager/postgres#1195 (open): a reserve() waiting for a connection was handed the connection the
-    // pool reopened after a close, as its first query; a reopened connection drops a reserve given that
-    // way (it expects to find it among the waiting queries), so the reserve waited for ever. Patched: the
-    // reserve stays among the waiting queries and the reopened connection takes it from there.
+    // The same for a transaction of `sql.begin`: its ROLLBACK after the failure, and any statement after
+    // it, fail instead of reaching the closed connection (a parameterized one would also have moved the
+    // connection out of the pool's closed list, and the pool would have lost it for good).
+    // Not patched: #1195, a reserve() that waits when the server ends the busy connection is dropped by the
+    // reopened connection. Handing it over in `onclose` broke `sql.end()` and connection errors for other
+    // callers (a review found both); libs/db transaction() gives up on such a wait after 30 s instead.
     name: "postgres",
     version: "3.4.9",
     file: "src/index.js",
@@ -65,12 +68,20 @@ const PATCHES = [
         `    c.reserved.release = true\n    ${MARK}\n    const reservation = c.reserved\n    c.onclose = e => { while (queue.length) queue.shift().reject(e) }\n\n    const sql = Sql(handler)\n    sql.release = () => {\n      if (c.reserved !== reservation)\n        return\n      c.reserved = null\n      c.onclose = null\n      onopen(c)\n    }`,
       ],
       [
-        "    function handler(q) {\n      c.queue === full\n        ? queue.push(q)\n        : c.execute(q) || move(c, full)\n    }\n  }\n\n  async function begin(",
-        "    function handler(q) {\n      if (c.reserved !== reservation)\n        return q.reject(Errors.connection('CONNECTION_CLOSED', options))\n      c.queue === full\n        ? queue.push(q)\n        : c.execute(q) || move(c, full)\n    }\n  }\n\n  async function begin(",
+        "    let savepoints = 0\n      , connection\n      , prepare = null\n",
+        "    let savepoints = 0\n      , connection\n      , prepare = null\n      , reservation = null\n",
       ],
       [
-        "    queries.length && connect(c, queries.shift())\n",
-        "    if (queries.length) {\n      const query = queries.shift()\n      query.reserve\n        ? (queries.push(query), connect(c, null))\n        : connect(c, query)\n    }\n",
+        "        c.queue === full\n          ? queries.push(q)\n          : c.execute(q) || move(c, full)\n",
+        "        if (c.reserved !== reservation)\n          return q.reject(Errors.connection('CONNECTION_CLOSED', options))\n        c.queue === full\n          ? queries.push(q)\n          : c.execute(q) || move(c, full)\n",
+      ],
+      [
+        "      c.reserved = () => queries.length\n        ? c.execute(queries.shift())\n        : move(c, reserved)\n    }\n  }\n",
+        "      c.reserved = () => queries.length\n        ? c.execute(queries.shift())\n        : move(c, reserved)\n      reservation = c.reserved\n    }\n  }\n",
+      ],
+      [
+        "    function handler(q) {\n      c.queue === full\n        ? queue.push(q)\n        : c.execute(q) || move(c, full)\n    }\n  }\n\n  async function begin(",
+        "    function handler(q) {\n      if (c.reserved !== reservation)\n        return q.reject(Errors.connection('CONNECTION_CLOSED', options))\n      c.queue === full\n        ? queue.push(q)\n        : c.execute(q) || move(c, full)\n    }\n  }\n\n  async function begin(",
       ],
     ],
   },

@@ -4,8 +4,8 @@ import { connect, type Sql } from "./index.ts";
 
 // postgres.js 3.4.9 as installed, with the patches of scripts/patch-dependencies.mjs, when PostgreSQL ends
 // a connection under a reservation (what a PostgreSQL crash or restart does to every service). On the
-// unpatched driver the first test kills the process (an uncaught TypeError from a setImmediate) and the
-// second waits for ever.
+// unpatched driver these tests kill the process (an uncaught TypeError from a setImmediate) or wait for
+// ever.
 
 let db: TestDatabase;
 let other: Sql;
@@ -29,6 +29,9 @@ async function deadReservation() {
   return { pool, reserved };
 }
 
+/** `promise`'s value, or "pending" once `ms` have passed */
+const within = <T>(ms: number, promise: Promise<T>) => Promise.race([promise, new Promise<"pending">((resolve) => setTimeout(() => resolve("pending"), ms))]);
+
 describe("postgres.js, when the server ends a reserved connection", () => {
   it("fails a statement sent on it afterwards with CONNECTION_CLOSED, and the process lives on", async () => {
     const { pool, reserved } = await deadReservation();
@@ -51,6 +54,30 @@ describe("postgres.js, when the server ends a reserved connection", () => {
     }
   });
 
+  it("ends a sql.begin transaction whose connection died: its later statements fail, and the pool keeps its one connection", async () => {
+    const pool = connect(db.url, { max: 1 });
+    let lateStatement!: (outcome: string) => void;
+    const late = new Promise<string>((resolve) => (lateStatement = resolve));
+    try {
+      const ending = pool.begin(async (tx) => {
+        const pid = (await tx<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid;
+        await other`SELECT pg_terminate_backend(${pid})`;
+        await new Promise((resolve) => setTimeout(resolve, 200)); // the close has reached the client
+        // with a parameter: described first, which moved the connection out of the pool's closed list
+        await tx`SELECT ${1}::int AS one`.then(
+          () => lateStatement("ran"),
+          (error: { code?: string }) => lateStatement(`failed: ${error.code}`),
+        );
+      });
+      await expect(ending).rejects.toMatchObject({ code: expect.stringMatching(/^(CONNECTION_CLOSED|ECONNRESET|57P01)$/) });
+      expect(await within(5_000, late)).toBe("failed: CONNECTION_CLOSED");
+      await new Promise((resolve) => setTimeout(resolve, 100)); // begin's own ROLLBACK, after the failure, has been tried
+      expect(await within(5_000, pool<{ two: number }[]>`SELECT 2 AS two`.then((rows) => rows[0]!.two))).toBe(2);
+    } finally {
+      await pool.end({ timeout: 1 });
+    }
+  });
+
   it("fails the statements waiting behind one in flight, instead of leaving them pending", async () => {
     const pool = connect(db.url, { max: 1 });
     try {
@@ -60,7 +87,7 @@ describe("postgres.js, when the server ends a reserved connection", () => {
       const outcomes = Promise.allSettled([reserved`SELECT pg_sleep(${1})`.execute(), reserved`SELECT 1`.execute(), reserved`SELECT 2`.execute()]);
       await new Promise((resolve) => setTimeout(resolve, 100));
       await other`SELECT pg_terminate_backend(${pid})`;
-      const settled = await Promise.race([outcomes, new Promise<"pending">((resolve) => setTimeout(() => resolve("pending"), 5_000))]);
+      const settled = await within(5_000, outcomes);
       expect(settled).not.toBe("pending");
       expect((settled as PromiseSettledResult<unknown>[]).map((outcome) => outcome.status)).toEqual(["rejected", "rejected", "rejected"]);
       reserved.release();

@@ -27,10 +27,10 @@ class PoolWaitTimedOut extends Error {
 }
 
 /**
- * `sql.reserve()`, given up after `ms`: a relay or consumer must not wait for ever for a pool that has
- * nothing to give. (postgres.js 3.4.9 also never settled a reserve queued for a connection the server
- * then terminated, porsager/postgres#1195; that one is patched by scripts/patch-dependencies.mjs.) If the
- * abandoned reserve is granted after all, its connection goes straight back to the pool.
+ * `sql.reserve()`, given up after `ms`. postgres.js 3.4.9 never settles a reserve that was queued for a
+ * connection the server then terminated (porsager/postgres#1195: a PostgreSQL crash or restart; not
+ * patched, see scripts/patch-dependencies.mjs), and a relay or consumer waiting on it would wait for
+ * ever. If the abandoned reserve is granted after all, its connection goes straight back to the pool.
  */
 async function reserve(sql: Sql, ms: number): Promise<Awaited<ReturnType<Sql["reserve"]>>> {
   const reserving = sql.reserve();
