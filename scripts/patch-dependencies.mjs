@@ -55,7 +55,10 @@ const PATCHES = [
     // afterwards, and its release() does nothing.
     // The same for a transaction of `sql.begin`: its ROLLBACK after the failure, and any statement after
     // it, fail instead of reaching the closed connection (a parameterized one would also have moved the
-    // connection out of the pool's closed list, and the pool would have lost it for good).
+    // connection out of the pool's closed list, and the pool would have lost it for good), and the
+    // statements waiting in its queue fail when the connection closes. One change for code that ends the
+    // transaction itself (a COMMIT statement inside sql.begin): its later statements now fail too, where
+    // they ran outside the transaction before. This project never does that.
     // Not patched: #1195, a reserve() that waits when the server ends the busy connection is dropped by the
     // reopened connection. Handing it over in `onclose` broke `sql.end()` and connection errors for other
     // callers (a review found both); libs/db transaction() gives up on such a wait after 30 s instead.
@@ -68,12 +71,16 @@ const PATCHES = [
         `    c.reserved.release = true\n    ${MARK}\n    const reservation = c.reserved\n    c.onclose = e => { while (queue.length) queue.shift().reject(e) }\n\n    const sql = Sql(handler)\n    sql.release = () => {\n      if (c.reserved !== reservation)\n        return\n      c.reserved = null\n      c.onclose = null\n      onopen(c)\n    }`,
       ],
       [
+        "        new Promise((_, reject) => connection.onclose = reject)\n",
+        "        new Promise((_, reject) => connection.onclose = e => {\n          while (queries.length)\n            queries.shift().reject(e)\n          reject(e)\n        })\n",
+      ],
+      [
         "    let savepoints = 0\n      , connection\n      , prepare = null\n",
         "    let savepoints = 0\n      , connection\n      , prepare = null\n      , reservation = null\n",
       ],
       [
         "        c.queue === full\n          ? queries.push(q)\n          : c.execute(q) || move(c, full)\n",
-        "        if (c.reserved !== reservation)\n          return q.reject(Errors.connection('CONNECTION_CLOSED', options))\n        c.queue === full\n          ? queries.push(q)\n          : c.execute(q) || move(c, full)\n",
+        "        if (c.reserved !== reservation)\n          return q.reject(Errors.generic('CONNECTION_CLOSED', 'the transaction has ended: its connection closed, or it was committed or rolled back'))\n        c.queue === full\n          ? queries.push(q)\n          : c.execute(q) || move(c, full)\n",
       ],
       [
         "      c.reserved = () => queries.length\n        ? c.execute(queries.shift())\n        : move(c, reserved)\n    }\n  }\n",

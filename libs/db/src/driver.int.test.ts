@@ -78,6 +78,28 @@ describe("postgres.js, when the server ends a reserved connection", () => {
     }
   });
 
+  it("fails the statements waiting in a sql.begin transaction's queue when its connection closes", async () => {
+    const pool = connect(db.url, { max: 1 });
+    let outcomes: Promise<PromiseSettledResult<unknown>[]> | undefined;
+    try {
+      const ending = pool.begin(async (tx) => {
+        const pid = (await tx<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid;
+        // a statement with parameters is described first: the two after it wait in the transaction's queue
+        outcomes = Promise.allSettled([tx`SELECT pg_sleep(${1})`.execute(), tx`SELECT 1`.execute(), tx`SELECT 2`.execute()]);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await other`SELECT pg_terminate_backend(${pid})`;
+        await outcomes;
+      });
+      await expect(ending).rejects.toMatchObject({ code: expect.stringMatching(/^(CONNECTION_CLOSED|ECONNRESET|57P01)$/) });
+      const settled = await within(5_000, outcomes!);
+      expect(settled).not.toBe("pending");
+      expect((settled as PromiseSettledResult<unknown>[]).map((outcome) => outcome.status)).toEqual(["rejected", "rejected", "rejected"]);
+      expect(await within(5_000, pool<{ two: number }[]>`SELECT 2 AS two`.then((rows) => rows[0]!.two))).toBe(2);
+    } finally {
+      await pool.end({ timeout: 1 });
+    }
+  }, 15_000);
+
   it("fails the statements waiting behind one in flight, instead of leaving them pending", async () => {
     const pool = connect(db.url, { max: 1 });
     try {
