@@ -17,7 +17,7 @@ export const FUZZ_TIMEOUT_MS = 30_000 * factor;
 /** A failure's reported seed, to run its cases again: `FUZZ_SEED=1613779994 npx vitest run <file> -t <name>`. */
 const replaySeed = process.env["FUZZ_SEED"] ? { seed: Number(process.env["FUZZ_SEED"]) } : {};
 
-/** fc.assert over `numRuns` (× FUZZ_FACTOR) cases (a failure reports the seed and the shrunk counterexample); returns how many. */
+/** fc.assert over `cases` × FUZZ_FACTOR cases (a failure reports the seed and the shrunk counterexample); returns how many ran. */
 export async function checkProperty<T extends [unknown, ...unknown[]]>(property: fc.IAsyncProperty<T>, cases = FUZZ_RUNS): Promise<number> {
   const numRuns = cases * factor;
   await fc.assert(property, { numRuns, ...replaySeed, plugins: [fc.interruptAfterTimeLimit(FUZZ_TIMEOUT_MS - 10_000, { failOnInterrupt: true })] });
