@@ -66,7 +66,7 @@ const DEADLINE_MS = 60_000;
 export class TransactionStuck extends Error {
   readonly code = "transaction_stuck";
   constructor(ms: number) {
-    super(`the transaction did not settle within ${ms} ms: its connection probably died with statements queued (porsager/postgres#1186)`);
+    super(`the transaction did not settle within ${ms} ms: a statement of it was never answered`);
   }
 }
 
@@ -74,8 +74,8 @@ let onStuck: (error: TransactionStuck) => void = () => {};
 
 /**
  * What the process does when a transaction is stuck, besides the TransactionStuck its caller gets. The
- * stuck connection is never handed back to the pool (a dead reserved connection given back breaks the
- * next query on it), so the pool is one connection short from then on; a service exits and its
+ * stuck connection is never handed back to the pool (it may still be running the statement, or be in a
+ * state nobody knows), so the pool is one connection short from then on; a service exits and its
  * supervisor starts it with a fresh pool (stopOnSignals in libs/messaging). Nothing is lost: nothing
  * of the transaction was acked, and its messages are delivered again.
  */

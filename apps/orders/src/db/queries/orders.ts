@@ -72,8 +72,7 @@ export interface Placement {
  * and its outbox row, as one statement: one round trip for all of them (the checkouts that arrive
  * together), and atomic without BEGIN and COMMIT (a statement is a transaction). A timeline entry and an
  * outbox row are written only for an order that was (they join the INSERT's RETURNING), and the relay
- * is woken only then. Returns one outcome per
- * order, in the order given.
+ * is woken only then. Returns one outcome per order, in the order given.
  *
  * An order is not inserted when the user already placed one with the same Idempotency-Key (the UNIQUE
  * index on (user_id, idempotency_key) is the last line of defence against a second order): it is then
