@@ -103,6 +103,18 @@ describe("concurrency", () => {
   });
 });
 
+describe("Redis", () => {
+  it("carts keep working after Redis forgets its scripts, as after a restart (SCRIPT FLUSH)", async () => {
+    const cartId = await h.cartWith({ "CAP-NAVY": 1 });
+    await h.redis.script("FLUSH");
+    expect((await h.call("POST", `/api/cart/${cartId}/items`, { sku: "CAP-NAVY", qty: 2 })).status).toBe(200);
+    await h.redis.script("FLUSH");
+    const cart = await view(await h.call("GET", `/api/cart/${cartId}`));
+    expect(cart.lines).toEqual([expect.objectContaining({ sku: "CAP-NAVY", qty: 3 })]);
+    expect(Date.parse(cart.expiresAt) - Date.now()).toBeGreaterThan(590_000);
+  });
+});
+
 describe("limits and bad input: 4xx problem naming the field, cart unchanged", () => {
   let cartId: string;
   beforeAll(async () => {

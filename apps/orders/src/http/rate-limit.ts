@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { Redis } from "ioredis";
 import { HttpError, type AppEnv } from "@checkout/http";
 import type { Logger } from "@checkout/log";
+import { luaCommand } from "../db/redis-script.ts";
 
 // Fixed-window rate limits in Redis: one counter per client (`<prefix>ratelimit:<name>:<client>`) that
 // lives one window from its first request. INCR and the expiry are one Lua script, so every instance of
@@ -54,12 +55,13 @@ export function rateLimit({
   windowSeconds?: number;
 }): MiddlewareHandler<AppEnv> {
   const windowMs = String(windowSeconds * 1000);
+  const hit = luaCommand<[number, number]>(redis, "rateLimitHit", HIT);
   return async function limitRate(c, next) {
     if (limit <= 0) return next();
     let count: number;
     let resetMs: number;
     try {
-      [count, resetMs] = (await redis.eval(HIT, 1, `${prefix}ratelimit:${name}:${clientOf(c)}`, windowMs)) as [number, number];
+      [count, resetMs] = await hit(`${prefix}ratelimit:${name}:${clientOf(c)}`, windowMs);
     } catch (error) {
       log.warn({ err: (error as Error).message, limiter: name }, "rate limit not checked: Redis unavailable");
       return next();

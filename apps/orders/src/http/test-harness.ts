@@ -16,8 +16,7 @@ import { seedCatalog } from "../seed/catalog.ts";
 import { createOrdersApp } from "./app.ts";
 import type { OrdersDeps } from "./deps.ts";
 import { startSoldOutHint } from "../sold-out-watch.ts";
-
-export const ORDERS_MIGRATIONS = new URL("../db/migrations", import.meta.url).pathname;
+import { ORDERS_MIGRATIONS } from "../service.ts";
 
 export const ADDRESS = { name: "Ada Lovelace", line1: "1 Market St", city: "San Francisco", postalCode: "94105", region: "US-CA", country: "US" };
 

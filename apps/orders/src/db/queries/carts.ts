@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import { luaCommand } from "../redis-script.ts";
 
 // Carts live in Redis, one hash per cart: `<prefix>cart:<id>` with a field per sku holding the
 // quantity, plus a "@created" marker so an empty cart exists too and "@owner", the user who created
-// it. Every write refreshes the expiry, so a cart lives `ttlSeconds` after its last change. The writes
-// are Lua scripts: the owner check, the limits and the change happen atomically, so parallel adds never
-// lose one. A cart of another user is, to every method, a cart that does not exist.
+// it. Every write refreshes the expiry, so a cart lives `ttlSeconds` after its last change. Every
+// operation is one Lua script: the owner check, the limits and the change happen atomically, so
+// parallel adds never lose one, and a read sees the lines and the expiry of the same moment. A cart of
+// another user is, to every method, a cart that does not exist.
 
 export interface CartItem {
   sku: string;
@@ -25,6 +27,14 @@ const CREATED = "@created";
 const OWNER = "@owner";
 /** the fields of the hash that are not lines */
 const META_FIELDS = 2;
+
+// KEYS[1] cart; ARGV: createdAt, owner, ttlMs
+const CREATE = `
+redis.call('HSET', KEYS[1], '${CREATED}', ARGV[1], '${OWNER}', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])`;
+
+// KEYS[1] cart → {the hash as field, value, field, value…; milliseconds to live (-2: no such cart)}
+const READ = `return {redis.call('HGETALL', KEYS[1]), redis.call('PTTL', KEYS[1])}`;
 
 // KEYS[1] cart; ARGV: sku, qty, maxQty, maxLines, ttlMs, owner → {qty} | {-1} missing | {-2} too many lines | {-3, current}
 const ADD = `
@@ -70,20 +80,28 @@ export interface CartStore {
 export function createCartStore({ redis, prefix, ttlSeconds }: { redis: Redis; prefix: string; ttlSeconds: number }): CartStore {
   const key = (cartId: string) => `${prefix}cart:${cartId}`;
   const ttlMs = String(ttlSeconds * 1000);
+  const scripts = {
+    create: luaCommand<null>(redis, "cartCreate", CREATE),
+    read: luaCommand<[string[], number]>(redis, "cartRead", READ),
+    add: luaCommand<[number, number?]>(redis, "cartAdd", ADD),
+    set: luaCommand<number>(redis, "cartSet", SET),
+    remove: luaCommand<number>(redis, "cartRemove", REMOVE),
+    drop: luaCommand<number>(redis, "cartDrop", DROP),
+  };
 
   return {
     async create(owner, now) {
       const cartId = randomUUID();
-      await redis.multi().hset(key(cartId), CREATED, now.toISOString(), OWNER, owner).pexpire(key(cartId), ttlMs).exec();
+      await scripts.create(key(cartId), now.toISOString(), owner, ttlMs);
       return cartId;
     },
 
     async read(cartId, owner) {
-      const results = await redis.multi().hgetall(key(cartId)).pttl(key(cartId)).exec();
-      const [[hashError, hash], [ttlError, pttl]] = results as [[Error | null, Record<string, string>], [Error | null, number]];
-      if (hashError ?? ttlError) throw hashError ?? ttlError;
-      if (hash[OWNER] !== owner) return undefined;
-      const items = Object.entries(hash)
+      const [fields, pttl] = await scripts.read(key(cartId));
+      const hash = new Map<string, string>();
+      for (let i = 0; i < fields.length; i += 2) hash.set(fields[i]!, fields[i + 1]!);
+      if (hash.get(OWNER) !== owner) return undefined;
+      const items = [...hash]
         .filter(([field]) => field !== CREATED && field !== OWNER)
         .map(([sku, qty]) => ({ sku, qty: Number(qty) }))
         .sort((a, b) => a.sku.localeCompare(b.sku));
@@ -91,7 +109,7 @@ export function createCartStore({ redis, prefix, ttlSeconds }: { redis: Redis; p
     },
 
     async add(cartId, owner, sku, qty, { maxQty, maxLines }) {
-      const [code, current] = (await redis.eval(ADD, 1, key(cartId), sku, qty, maxQty, maxLines, ttlMs, owner)) as [number, number?];
+      const [code, current] = await scripts.add(key(cartId), sku, qty, maxQty, maxLines, ttlMs, owner);
       if (code === -1) return { ok: false, reason: "missing" };
       if (code === -2) return { ok: false, reason: "too_many_lines" };
       if (code === -3) return { ok: false, reason: "qty_exceeded", current: current ?? 0 };
@@ -99,18 +117,18 @@ export function createCartStore({ redis, prefix, ttlSeconds }: { redis: Redis; p
     },
 
     async setQty(cartId, owner, sku, qty) {
-      const code = (await redis.eval(SET, 1, key(cartId), sku, qty, ttlMs, owner)) as number;
+      const code = await scripts.set(key(cartId), sku, qty, ttlMs, owner);
       if (code === -1) return { ok: false, reason: "missing" };
       if (code === -2) return { ok: false, reason: "no_line" };
       return { ok: true };
     },
 
     async remove(cartId, owner, sku) {
-      return ((await redis.eval(REMOVE, 1, key(cartId), sku, ttlMs, owner)) as number) === 1;
+      return (await scripts.remove(key(cartId), sku, ttlMs, owner)) === 1;
     },
 
     async drop(cartId, owner) {
-      return ((await redis.eval(DROP, 1, key(cartId), owner)) as number) === 1;
+      return (await scripts.drop(key(cartId), owner)) === 1;
     },
   };
 }

@@ -1,0 +1,13 @@
+import type { Redis } from "ioredis";
+
+/**
+ * A Lua script as a command of `redis` (ioredis `defineCommand`): it goes by its SHA1 (EVALSHA) once
+ * the connection has seen it, as a full EVAL the first time on each connection and after a NOSCRIPT
+ * (a Redis restart), and it is auto-pipelined like any other command when the client does that. A
+ * plain `redis.eval` sends the whole script every time.
+ */
+export function luaCommand<Result>(redis: Redis, name: string, lua: string, numberOfKeys = 1): (...keysAndArgs: (string | number)[]) => Promise<Result> {
+  redis.defineCommand(name, { lua, numberOfKeys });
+  const command = (redis as unknown as Record<string, (...keysAndArgs: (string | number)[]) => Promise<Result>>)[name]!;
+  return (...keysAndArgs) => command.apply(redis, keysAndArgs);
+}
