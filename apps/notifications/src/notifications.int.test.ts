@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { OrderCancelled, OrderConfirmed, ShipmentCreated, type CloudEvent } from "@checkout/contracts";
 import type { RunningService } from "@checkout/messaging";
-import { connectBus, createTestDatabase, startNatsServer, waitFor, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
+import { connectBus, createTestDatabase, refusedAtCheckout, rowsAbout, startNatsServer, waitFor, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
 import { NotificationsConfig } from "./config.ts";
 import { startNotifications } from "./service.ts";
 import { mailboxTransport } from "./transport/mailbox.ts";
@@ -158,6 +158,18 @@ describe("notifications mails cancellations and shipments", () => {
     expect(mails[0]!.subject).toContain("was cancelled");
     expect(mails[0]!.text).toContain("because your card was declined");
     expect(mails[0]!.text).toContain("Details: insufficient_funds");
+  });
+
+  it("an order checkout refused as sold out (placed: false) gets no mail and leaves no row: the 202 told the shopper", async () => {
+    const refused = refusedAtCheckout();
+    const declinedId = randomUUID();
+    await bus.publish(refused);
+    await bus.publish(OrderCancelled.create(declinedId, { orderId: declinedId, reason: "payment_declined", customer })); // after it on the same stream
+    await waitForMail(declinedId, "cancelled");
+    await settle();
+    expect(await notifications(refused.subject)).toEqual([]);
+    expect(await mailbox(`orderId=${refused.subject}`)).toEqual([]);
+    expect(await rowsAbout(db.url, refused.subject, [refused.id])).toEqual({});
   });
 
   it("given ShipmentCreated, the shopper gets the carrier, the tracking number and the estimated delivery", async () => {

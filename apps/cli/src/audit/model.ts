@@ -19,6 +19,8 @@ export interface AuditOrder {
   total: number;
   currency: string;
   lines: Line[];
+  /** refused at checkout as sold out (ADR 0010): written CANCELLED, never placed, nothing was held */
+  neverPlaced: boolean;
 }
 
 export interface StockRow {

@@ -13,6 +13,7 @@ export const order = (over: Partial<AuditOrder> = {}): AuditOrder => ({
   total: 2_400,
   currency: "USD",
   lines: [{ sku: "MUG-LOGO", qty: 2 }],
+  neverPlaced: false,
   ...over,
 });
 

@@ -7,11 +7,13 @@ const DUE: Record<string, { must: string[]; never: string[] }> = {
   // a CANCELLED order may have had `confirmed` and even `shipped` (a hold expired after shipping): not listed
   CANCELLED: { must: ["cancelled"], never: [] },
 };
+/** refused at checkout: the 202 told the shopper, so no mail is due (a mail sent anyway is no harm) */
+const NONE_DUE = { must: [], never: [] };
 
 /**
  * 5. Each notification went out once: at most one mail per (order, kind) in outgoing_mail and in the
  * mailbox; a COMPLETED order got `confirmed` and `shipped` (sent) and never `cancelled`; a CANCELLED
- * order got `cancelled` (sent). Orders in flight are left out.
+ * order got `cancelled` (sent), unless checkout refused it. Orders in flight are left out.
  */
 export function checkMails(mails: OutgoingMail[], mailbox: MailboxCount[], orders: AuditOrder[], settleSeconds: number): CheckResult {
   const violations: string[] = [];
@@ -27,7 +29,7 @@ export function checkMails(mails: OutgoingMail[], mailbox: MailboxCount[], order
   for (const box of mailbox) if (box.count > 1) violations.push(`order ${box.orderId}: ${box.count} ${box.kind} mails delivered to the mailbox`);
 
   for (const order of orders) {
-    const due = DUE[order.status];
+    const due = order.neverPlaced ? NONE_DUE : DUE[order.status];
     if (!due || inFlight(order, settleSeconds)) continue;
     const kinds = byOrder.get(order.id);
     for (const kind of due.must) {
@@ -42,7 +44,7 @@ export function checkMails(mails: OutgoingMail[], mailbox: MailboxCount[], order
   return result(
     5,
     "mails",
-    "each mail at most once; COMPLETED got confirmed and shipped, CANCELLED got cancelled",
+    "each mail at most once; COMPLETED got confirmed and shipped, CANCELLED got cancelled (unless refused at checkout)",
     `${plural(mails.length, "outgoing mail")}, ${plural(delivered, "mailbox delivery", "mailbox deliveries")}`,
     violations,
   );

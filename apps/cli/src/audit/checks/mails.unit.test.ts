@@ -30,6 +30,18 @@ describe("check 5: each mail once", () => {
     ]);
   });
 
+  it("asks no mail of an order refused at checkout, and still finds one sent twice", () => {
+    const data = cleanSystem();
+    const refused = order({ status: "CANCELLED", neverPlaced: true });
+    data.orders.push(refused);
+    expect(run(data).ok).toBe(true);
+    data.orders.push(order({ status: "CANCELLED" }));
+    expect(run(data).violations).toEqual([`order ${data.orders.at(-1)!.id} is CANCELLED but no cancelled mail was recorded`]);
+    data.orders.pop();
+    data.mails.push(mail(refused, "cancelled"), mail(refused, "cancelled"));
+    expect(run(data).violations).toEqual([`order ${refused.id}: 2 cancelled mails in outgoing_mail`]);
+  });
+
   it("gives an order that just finished time for its mails", () => {
     const data = cleanSystem();
     data.orders.push(order({ status: "COMPLETED", quietSeconds: 3 }));

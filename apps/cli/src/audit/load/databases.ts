@@ -20,11 +20,15 @@ export async function withDatabase<T>(name: string, url: string, read: (sql: Sql
 const lines = (value: unknown): Line[] =>
   Array.isArray(value) ? value.map((line: { sku?: unknown; qty?: unknown }) => ({ sku: String(line.sku), qty: Number(line.qty) })) : [];
 
-/** Every order: one query. Ages come from the database's clock, like the timestamps they compare. */
+/**
+ * Every order: one query. Ages come from the database's clock, like the timestamps they compare. An
+ * order placed has its OrderPlaced in its timeline, written with it; one refused at checkout has not.
+ */
 export async function loadOrders(sql: Sql): Promise<AuditOrder[]> {
-  const rows = await sql<Array<{ id: string; status: string; age: number; quiet: number; total: string | null; currency: string | null; lines: unknown }>>`
+  const rows = await sql<Array<{ id: string; status: string; age: number; quiet: number; total: string | null; currency: string | null; lines: unknown; never_placed: boolean }>>`
     SELECT id::text, status, extract(epoch FROM now() - created_at)::float8 AS age, extract(epoch FROM now() - updated_at)::float8 AS quiet,
-      pricing->>'total' AS total, pricing->>'currency' AS currency, lines
+      pricing->>'total' AS total, pricing->>'currency' AS currency, lines,
+      NOT EXISTS (SELECT 1 FROM order_timeline t WHERE t.order_id = orders.id AND t.type = 'OrderPlaced') AS never_placed
     FROM orders`;
   return rows.map((row) => ({
     id: row.id,
@@ -34,6 +38,7 @@ export async function loadOrders(sql: Sql): Promise<AuditOrder[]> {
     total: Number(row.total ?? Number.NaN),
     currency: row.currency ?? "???",
     lines: lines(row.lines),
+    neverPlaced: row.never_placed,
   }));
 }
 
