@@ -7,7 +7,7 @@ import { PermanentMailError, type MailTransport } from "./transport.ts";
  * nodemailer is loaded only when this transport is chosen.
  */
 export async function smtpTransport({ url, timeoutMs = 20_000 }: { url: string; timeoutMs?: number }): Promise<MailTransport> {
-  // nodemailer is CommonJS: Node's import() always puts module.exports on `default`
+  // nodemailer's API is its default export (in its CommonJS and its ES module builds alike)
   const { default: nodemailer } = await import("nodemailer").catch((error: unknown) => {
     throw new Error(`MAIL_TRANSPORT=smtp needs the nodemailer package installed (${(error as Error).message})`);
   });
@@ -26,10 +26,11 @@ export async function smtpTransport({ url, timeoutMs = 20_000 }: { url: string; 
         });
         return { transportMessageId: `${info.messageId} ${info.response ?? ""}`.trim() };
       } catch (error) {
-        const { code, responseCode } = error as { code?: string; responseCode?: number };
-        // a 5xx refusal of the envelope (no such recipient, address refused) will not change on a retry;
-        // anything else (connection, timeout, 4xx, authentication) is retried
-        if (code === "EENVELOPE" && typeof responseCode === "number" && responseCode >= 500) {
+        const { code, command, responseCode } = error as { code?: string; command?: string; responseCode?: number };
+        // a 5xx refusal of the recipient (no such user, address refused) will not change on a retry;
+        // anything else is retried: connection, timeout, 4xx, authentication, and a refused sender (530
+        // without credentials, 553 sender not allowed), which is the configuration's fault, not this mail's
+        if (code === "EENVELOPE" && command === "RCPT TO" && typeof responseCode === "number" && responseCode >= 500) {
           throw new PermanentMailError((error as Error).message);
         }
         throw error;

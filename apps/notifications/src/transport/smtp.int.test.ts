@@ -1,0 +1,244 @@
+/**
+ * The SMTP transport against a real SMTP server: `smtp-server` (from the nodemailer project) in-process
+ * on a free port, a real TCP conversation with authentication, nothing mocked. It checks what the
+ * shopper's mail server receives (envelope, headers, bodies, the stable Message-ID that lets a resend be
+ * dropped) and how each refusal is classified, since that decides whether the worker retries a mail or
+ * gives it up: only a 5xx refusal of the recipient is permanent. Then the same through the running
+ * service: OrderConfirmed → one mail at the server, its outgoing_mail row `sent`, also after a 451.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { createServer, type AddressInfo, type Socket } from "node:net";
+import { SMTPServer } from "smtp-server";
+import { OrderConfirmed } from "@checkout/contracts";
+import type { RunningService } from "@checkout/messaging";
+import { connectBus, createTestDatabase, freePort, startNatsServer, waitFor, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
+import { NotificationsConfig } from "../config.ts";
+import { mailsForOrder } from "../db/outgoing-mail.ts";
+import { startNotifications } from "../service.ts";
+import { smtpTransport } from "./smtp.ts";
+import { PermanentMailError, type Mail } from "./transport.ts";
+
+/** A mail as the receiving client shows it: headers by lower-case name, each text part decoded, by type. */
+function readMail(raw: string) {
+  const { headers, body } = splitPart(raw.replace(/\r\n$/, "")); // the last CRLF is part of the end of DATA
+  const boundary = /boundary="?([^";]+)"?/.exec(headers.get("content-type") ?? "")?.[1];
+  const leaves = boundary
+    ? `\r\n${body}`.split(`\r\n--${boundary}`).slice(1).filter((part) => !part.startsWith("--")).map((part) => splitPart(part.slice(2)))
+    : [{ headers, body }];
+  const parts = new Map(leaves.map((leaf) => [leaf.headers.get("content-type")!.split(";")[0]!, decode(leaf.body, leaf.headers.get("content-transfer-encoding"))]));
+  return { headers, parts };
+}
+function splitPart(raw: string) {
+  const end = raw.indexOf("\r\n\r\n");
+  const lines = raw.slice(0, end).replace(/\r\n[ \t]+/g, " ").split("\r\n");
+  const headers = new Map(lines.map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]));
+  return { headers, body: raw.slice(end + 4) };
+}
+function decode(body: string, encoding = "7bit") {
+  const qp = () => body.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  const bytes = encoding === "base64" ? Buffer.from(body, "base64") : Buffer.from(encoding === "quoted-printable" ? qp() : body, "latin1");
+  return bytes.toString("utf8").replace(/\r\n/g, "\n");
+}
+
+/** Every mail the server accepted, with the user its session authenticated as and its envelope. */
+const received: Array<{ queueId: string; user: unknown; from: string | undefined; to: string[] } & ReturnType<typeof readMail>> = [];
+/** Replies the server gives instead of accepting, for one address (the sender at MAIL FROM, else a recipient). */
+let refusals: Array<{ at: "MAIL FROM" | "RCPT TO" | "DATA"; address: string; code: number; times: number }> = [];
+const refuse = (at: "MAIL FROM" | "RCPT TO" | "DATA", address: string, code: number, times = 1) => refusals.push({ at, address, code, times });
+function refusal(at: "MAIL FROM" | "RCPT TO" | "DATA", address: string) {
+  const rule = refusals.find((r) => r.at === at && r.address === address && r.times > 0);
+  if (!rule) return null;
+  rule.times -= 1;
+  return Object.assign(new Error(`refused by the test server at ${at}`), { responseCode: rule.code });
+}
+
+const server = new SMTPServer({
+  authOptional: false, // MAIL FROM without AUTH is answered 530
+  disabledCommands: ["STARTTLS"], // plain TCP, so no certificate to set up
+  allowInsecureAuth: true,
+  logger: false,
+  onAuth({ username, password }, _session, callback) {
+    if (username === "user" && password === "pass") callback(null, { user: username });
+    else callback(Object.assign(new Error("Invalid username or password"), { responseCode: 535 }));
+  },
+  onMailFrom: ({ address }, _session, callback) => callback(refusal("MAIL FROM", address)),
+  onRcptTo: ({ address }, _session, callback) => callback(refusal("RCPT TO", address)),
+  onData(stream, session, callback) {
+    const chunks: Buffer[] = [];
+    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    stream.on("end", () => {
+      const to = session.envelope.rcptTo.map((rcpt) => rcpt.address);
+      const refused = refusal("DATA", to[0]!);
+      if (refused) return callback(refused);
+      const queueId = `Q${received.length + 1}`;
+      const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined;
+      received.push({ queueId, user: session.user, from, to, ...readMail(Buffer.concat(chunks).toString("latin1")) });
+      callback(null, `queued as ${queueId}`);
+    });
+  },
+});
+let port: number;
+const smtpUrl = () => `smtp://user:pass@127.0.0.1:${port}`;
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.server.address() as AddressInfo).port;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(resolve));
+});
+beforeEach(() => {
+  refusals = [];
+});
+
+const shopper = () => `shopper-${randomUUID()}@example.com`;
+const deliveredTo = (address: string) => received.filter((mail) => mail.to.includes(address));
+const mailTo = (to: string, overrides: Partial<Mail> = {}): Mail => {
+  const orderId = randomUUID();
+  const subject = `Your order ${orderId.slice(0, 8).toUpperCase()} is confirmed`;
+  const [text, html] = ["2 × MUG-LOGO\nTotal: $36.50", "<p>2 × MUG-LOGO</p><p>Total: $36.50</p>"];
+  return { messageId: `<${orderId}.confirmed@checkout>`, orderId, kind: "confirmed", from: "Checkout <orders@checkout.local>", to, subject, text, html, ...overrides };
+};
+async function send(mail: Mail, { url = smtpUrl(), timeoutMs = 1_000 } = {}) {
+  const transport = await smtpTransport({ url, timeoutMs });
+  try {
+    return await transport.send(mail);
+  } finally {
+    await transport.close?.();
+  }
+}
+/** what send() threw; the test fails if the mail was accepted */
+const failureOf = (mail: Mail, options?: { url?: string; timeoutMs?: number }) =>
+  send(mail, options).then(() => expect.fail("the mail was accepted"), (error: unknown) => error as Error & { code?: string });
+
+describe("smtpTransport against a real SMTP server", () => {
+  it("a mail arrives once, in an authenticated session, with its envelope, Subject, bodies and Message-ID; the result carries the server's reply", async () => {
+    const mail = mailTo(shopper());
+    const { transportMessageId } = await send(mail);
+
+    const [arrived, ...others] = deliveredTo(mail.to);
+    expect(others).toEqual([]);
+    expect(arrived).toMatchObject({ user: "user", from: "orders@checkout.local", to: [mail.to] });
+    expect(arrived!.headers.get("message-id")).toBe(mail.messageId);
+    expect(arrived!.headers.get("subject")).toBe(mail.subject);
+    expect(arrived!.headers.get("from")).toBe(mail.from);
+    expect(Object.fromEntries(arrived!.parts)).toEqual({ "text/plain": mail.text, "text/html": mail.html });
+    expect(transportMessageId).toBe(`${mail.messageId} 250 queued as ${arrived!.queueId}`);
+  });
+
+  it("a mail without html arrives as plain text only", async () => {
+    const mail = mailTo(shopper(), { html: undefined });
+    await send(mail);
+    expect(deliveredTo(mail.to).map((arrived) => Object.fromEntries(arrived.parts))).toEqual([{ "text/plain": mail.text }]);
+  });
+
+  it("a recipient refused with 550 is a PermanentMailError, so the worker marks the mail failed without retrying", async () => {
+    const mail = mailTo(shopper());
+    refuse("RCPT TO", mail.to, 550);
+    const error = await failureOf(mail);
+    expect(error).toBeInstanceOf(PermanentMailError);
+    expect(error.message).toContain("550");
+    expect(deliveredTo(mail.to)).toEqual([]);
+  });
+
+  it.each([
+    { failure: "a recipient deferred with 451", given: (mail: Mail) => refuse("RCPT TO", mail.to, 451), reason: "451" },
+    { failure: "the message deferred with 451 after DATA", given: (mail: Mail) => refuse("DATA", mail.to, 451), reason: "451" },
+    { failure: "the sender refused with 553 (the relay's configuration, not this mail)", given: () => refuse("MAIL FROM", "orders@checkout.local", 553), reason: "553" },
+    { failure: "a wrong password (535)", url: async () => smtpUrl().replace(":pass@", ":wrong@"), reason: "535" },
+    { failure: "no credentials for a server that requires them (530)", url: async () => `smtp://127.0.0.1:${port}`, reason: "530" },
+    { failure: "nothing listening on the port", url: async () => `smtp://user:pass@127.0.0.1:${await freePort()}`, reason: "ECONNREFUSED" },
+  ])("$failure is an ordinary Error, which the worker retries", async ({ given, url, reason }) => {
+    const mail = mailTo(shopper());
+    given?.(mail);
+    const error = await failureOf(mail, { url: await (url ?? smtpUrl)() });
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(PermanentMailError);
+    expect(error.message).toContain(reason);
+    expect(deliveredTo(mail.to)).toEqual([]);
+  });
+
+  it("a server that takes the connection and never answers fails after timeoutMs, as an ordinary Error", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const started = Date.now();
+      const error = await failureOf(mailTo(shopper()), { url: `smtp://user:pass@127.0.0.1:${(silent.address() as AddressInfo).port}`, timeoutMs: 300 });
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(error).not.toBeInstanceOf(PermanentMailError);
+      expect(error.code).toBe("ETIMEDOUT");
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});
+
+describe("the notifications service with MAIL_TRANSPORT=smtp", () => {
+  let nats: NatsServer;
+  let db: TestDatabase;
+  let service: RunningService;
+  let bus: Bus;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    db = await createTestDatabase("notifications_smtp");
+    const config = NotificationsConfig.parse({ NATS_URL: nats.url, DATABASE_URL: db.url, PORT: "0", LOG_LEVEL: "silent", MAIL_TRANSPORT: "smtp", SMTP_URL: smtpUrl() });
+    service = await startNotifications(config, { mailWorker: { pollMs: 100, retryBaseMs: 200, retryMaxMs: 1_000 } });
+    bus = await connectBus(nats.url);
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await bus?.close();
+    await db?.drop();
+    await nats?.stop();
+  });
+
+  const address = { name: "Ada Lovelace", line1: "1 Main St", city: "Portland", postalCode: "97201", region: "US-OR", country: "US" };
+  const confirmed = (email: string, orderId = randomUUID()) =>
+    OrderConfirmed.create(orderId, {
+      orderId,
+      customer: { email },
+      lines: [{ sku: "MUG-LOGO", qty: 2 }, { sku: "TEE-M", qty: 1 }],
+      total: { amount: 3_650, currency: "USD" },
+      shippingAddress: address,
+      paymentIntentId: `pi_${orderId}`,
+    });
+  const sentRow = (orderId: string) =>
+    waitFor(async () => (await mailsForOrder(service.sql, orderId)).find((row) => row.status === "sent"), { what: `confirmation of ${orderId} sent` });
+  const arrivedWith = (messageId: string) => received.filter((mail) => mail.headers.get("message-id") === messageId);
+
+  it("given OrderConfirmed, the shopper's server receives one confirmation with the order's Message-ID, and the row is sent with the server's reply", async () => {
+    const email = shopper();
+    const event = confirmed(email);
+    const orderId = event.subject;
+    await bus.publish(event);
+    const row = await sentRow(orderId);
+
+    const [arrived, ...others] = arrivedWith(`<${orderId}.confirmed@checkout>`);
+    expect(others).toEqual([]);
+    expect(arrived).toMatchObject({ user: "user", from: "orders@checkout.local", to: [email] });
+    expect(arrived!.headers.get("subject")).toBe(`Your order ${orderId.slice(0, 8).toUpperCase()} is confirmed`);
+    expect(arrived!.parts.get("text/plain")).toContain("2 × MUG-LOGO");
+    expect(arrived!.parts.get("text/html")).toContain("Total: $36.50");
+    expect(row).toMatchObject({ kind: "confirmed", attempts: 1, transportMessageId: `<${orderId}.confirmed@checkout> 250 queued as ${arrived!.queueId}` });
+    expect(deliveredTo(email)).toHaveLength(1);
+  });
+
+  it("a mail the server first defers with 451 is sent again, delivered once and marked sent", async () => {
+    const email = shopper();
+    refuse("DATA", email, 451);
+    const event = confirmed(email);
+    const orderId = event.subject;
+    await bus.publish(event);
+    const row = await sentRow(orderId);
+
+    const [arrived, ...others] = arrivedWith(`<${orderId}.confirmed@checkout>`);
+    expect(others).toEqual([]);
+    expect(row).toMatchObject({ attempts: 2, transportMessageId: `<${orderId}.confirmed@checkout> 250 queued as ${arrived!.queueId}` });
+    expect(row.lastError).toContain("451");
+    expect(deliveredTo(email)).toHaveLength(1);
+  });
+});
