@@ -14,11 +14,16 @@ export interface ShopOptions {
 /**
  * A shopper and an operator talking to a running system over HTTP, for the e2e tests. The shopper is
  * `user` (a new one unless named) with a bearer token signed with `secret` (the AUTH_JWT_SECRET that
- * startSystem gives the services); the operator (setStock) sends an admin's token.
+ * startSystem gives the services); the operator (setStock) sends an admin's token. Requests go through
+ * `fetch` (the global one unless given: the bench gives a cheaper one).
  */
 export function shopper(
   urls: { orders: string; inventory: string; stripe?: string },
-  { user = `shopper-${randomUUID()}`, secret = TEST_JWT_SECRET }: { user?: string; secret?: string } = {},
+  {
+    user = `shopper-${randomUUID()}`,
+    secret = TEST_JWT_SECRET,
+    fetch = globalThis.fetch,
+  }: { user?: string; secret?: string; fetch?: (url: string, init?: RequestInit) => Promise<Response> } = {},
 ) {
   const json = async <T = any>(response: Response): Promise<T> => (await response.json()) as T;
   let signed: Promise<Record<string, string>> | undefined;

@@ -36,7 +36,22 @@ const PRICE = 2_000;
  * a database of its own next to the run's and the same stripe-sim at the same latency. Shipping and
  * cancellations do not exist there: those orders are plain orders.
  */
-export async function runBaseline({ plan, options, adminUrl, stripeUrl, onProgress = () => {} }: { plan: Plan; options: BenchOptions; adminUrl: string; stripeUrl: string; onProgress?: (line: string) => void }): Promise<BaselineResult> {
+export async function runBaseline({
+  plan,
+  options,
+  adminUrl,
+  stripeUrl,
+  fetch = globalThis.fetch,
+  onProgress = () => {},
+}: {
+  plan: Plan;
+  options: BenchOptions;
+  adminUrl: string;
+  stripeUrl: string;
+  /** the generator's client: the saga run's, so that both designs are driven alike */
+  fetch?: (url: string, init?: RequestInit) => Promise<Response>;
+  onProgress?: (line: string) => void;
+}): Promise<BaselineResult> {
   const db = await createTestDatabase("bench_baseline", adminUrl);
   const service = await startBaseline({ databaseUrl: db.url, stripeUrl, pool: options.baselinePool });
   try {

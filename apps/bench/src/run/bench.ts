@@ -180,6 +180,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
         options,
         adminUrl: bench.pg.adminUrl,
         stripeUrl: system.url("stripe-sim"),
+        fetch: bench.httpFetch,
         onProgress: (line) => progress.update({ phase: "baseline", elapsedS: (epochNow() - baselineStarted) / 1_000, note: line }),
       });
       progress.done();

@@ -1,6 +1,7 @@
 import { PG_URL, shopper, startPostgresCluster, startSystem, type ServiceName, type TestSystem } from "@checkout/testing";
 import { resolve } from "node:path";
 import type { BenchOptions } from "../options.ts";
+import { createHttpFetch, type HttpFetch } from "./http-fetch.ts";
 import { buildServices } from "../../../../scripts/build.ts";
 import { PRODUCTION_NODE_OPTIONS } from "../../../../scripts/production.ts";
 
@@ -43,6 +44,8 @@ export interface BenchSystem {
   shop: ReturnType<typeof shopper>;
   /** a new shopper (a user of their own, with their own token) */
   newShopper(): ReturnType<typeof shopper>;
+  /** the generator's fetch, which every shopper uses (one keep-alive agent) */
+  httpFetch: HttpFetch;
   /** the PostgreSQL server the run's databases are on */
   pg: { kind: "private" | "shared"; adminUrl: string; port: number };
   env: Record<ServiceName, Record<string, string>>;
@@ -72,10 +75,12 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "env" 
     throw error;
   }
   const urls = { orders: system.url("orders"), inventory: system.url("inventory"), stripe: system.url("stripe-sim") };
+  const httpFetch = createHttpFetch();
   return {
     system,
-    shop: shopper(urls),
-    newShopper: () => shopper(urls),
+    shop: shopper(urls, { fetch: httpFetch }),
+    newShopper: () => shopper(urls, { fetch: httpFetch }),
+    httpFetch,
     pg: { kind: cluster ? "private" : "shared", adminUrl, port: Number(new URL(adminUrl).port || 5432) },
     env,
     async setPaymentLatency(latencyMs) {
@@ -84,6 +89,7 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "env" 
       if (!response.ok) throw new Error(`stripe-sim refused latencyMs=${latencyMs}: ${response.status} ${await response.text()}`);
     },
     async stop() {
+      httpFetch.close();
       await system.stop();
       await cluster?.stop();
     },

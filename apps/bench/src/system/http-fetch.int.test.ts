@@ -1,0 +1,81 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "@checkout/testing";
+import { createHttpFetch } from "./http-fetch.ts";
+
+// The generator's fetch against a real node:http server on a free port: what the shop's client reads
+// from a Response must be what the global fetch would give it, over connections that are kept alive.
+
+const httpFetch = createHttpFetch();
+const connections = new Set<unknown>();
+const server = http.createServer((request, response) => {
+  let body = "";
+  request.setEncoding("utf8");
+  request.on("data", (chunk: string) => (body += chunk));
+  request.on("end", () => {
+    if (request.url === "/empty") return void response.writeHead(204).end();
+    if (request.url === "/busy") return void response.writeHead(503, { "retry-after": "2", "content-type": "application/problem+json" }).end('{"code":"busy"}');
+    response.setHeader("set-cookie", ["a=1", "b=2"]);
+    response.writeHead(202, { "content-type": "application/json", location: "/api/orders/1" });
+    response.end(JSON.stringify({ method: request.method, auth: request.headers.authorization, key: request.headers["idempotency-key"], body: body && JSON.parse(body) }));
+  });
+});
+server.on("connection", (socket) => connections.add(socket));
+let url: string;
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  httpFetch.close();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe("the generator's fetch", () => {
+  it("sends the method, headers and body, and answers status, headers and JSON as a Response", async () => {
+    const response = await httpFetch(`${url}/api/checkout`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer t", "idempotency-key": "k-1" },
+      body: JSON.stringify({ cartId: "c-1" }),
+    });
+    expect(response.status).toBe(202);
+    expect(response.headers.get("location")).toBe("/api/orders/1");
+    expect(response.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
+    expect(await response.json()).toEqual({ method: "POST", auth: "Bearer t", key: "k-1", body: { cartId: "c-1" } });
+  });
+
+  it("reads a refusal's Retry-After and body, and a 204 without one", async () => {
+    const busy = await httpFetch(`${url}/busy`, { method: "POST", body: "{}" });
+    expect([busy.status, busy.headers.get("retry-after"), await busy.text()]).toEqual([503, "2", '{"code":"busy"}']);
+    const empty = await httpFetch(`${url}/empty`, { method: "DELETE" });
+    expect([empty.status, empty.body]).toEqual([204, null]);
+  });
+
+  it("keeps connections alive: 200 requests, 20 at a time, open at most 20", async () => {
+    connections.clear();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (next++ < 200) expect((await httpFetch(`${url}/get`)).status).toBe(202);
+      }),
+    );
+    expect(connections.size).toBeGreaterThan(0);
+    expect(connections.size).toBeLessThanOrEqual(20);
+  });
+
+  it("fails as fetch does when nothing listens: TypeError('fetch failed') with the socket's error as cause", async () => {
+    const port = await freePort();
+    const failure = await httpFetch(`http://127.0.0.1:${port}/`).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TypeError);
+    expect(failure).toMatchObject({ message: "fetch failed", cause: { code: "ECONNREFUSED" } });
+    const global = await fetch(`http://127.0.0.1:${port}/`).catch((error: unknown) => error);
+    expect(global).toMatchObject({ message: "fetch failed", cause: { code: "ECONNREFUSED" } });
+  });
+
+  it("refuses what it does not implement rather than send it wrong", async () => {
+    await expect(httpFetch(`${url}/get`, { signal: AbortSignal.timeout(1_000) })).rejects.toThrow("no signal");
+    await expect(httpFetch(`${url}/get`, { method: "POST", body: new Uint8Array([1]) })).rejects.toThrow("string body");
+  });
+});
