@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { HTTPException } from "hono/http-exception";
@@ -49,12 +49,18 @@ export function createApp({
       c.get("log").debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000), ...(userId ? { userId } : {}) }, "http");
     }
   });
-  app.use(
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) => problem(c, new HttpError(413, "payload_too_large", `the body is larger than ${maxBodyBytes} bytes`, [{ field: "body", message: "too large" }])),
-    }),
-  );
+  const tooLarge = (c: Context<AppEnv>) => problem(c, new HttpError(413, "payload_too_large", `the body is larger than ${maxBodyBytes} bytes`, [{ field: "body", message: "too large" }]));
+  const limitStreamedBody = bodyLimit({ maxSize: maxBodyBytes, onError: tooLarge });
+  app.use(async function limitBody(c, next) {
+    // A declared length is judged from the header: Node's parser never reads past it. Hono's bodyLimit
+    // first asks for `c.req.raw.body`, which makes @hono/node-server build a whole WHATWG Request (an
+    // AbortSignal, a ReadableStream) for every request, GETs included: 3 to 6 % of orders' CPU in
+    // the flash sale. A chunked body has no length to judge, so it is counted as it streams.
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    const length = c.req.header("content-length");
+    if (length !== undefined && c.req.header("transfer-encoding") === undefined) return Number(length) > maxBodyBytes ? tooLarge(c) : next();
+    return limitStreamedBody(c, next);
+  });
   app.use("/admin/*", requireUser({ secret: auth.secret }), requireRole("admin"));
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
