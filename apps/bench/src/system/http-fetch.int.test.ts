@@ -15,6 +15,7 @@ const server = http.createServer((request, response) => {
   request.on("data", (chunk: string) => (body += chunk));
   request.on("end", () => {
     if (request.url === "/empty") return void response.writeHead(204).end();
+    if (request.url === "/slow") return void setTimeout(() => response.writeHead(200).end("{}"), 500);
     if (request.url === "/busy") return void response.writeHead(503, { "retry-after": "2", "content-type": "application/problem+json" }).end('{"code":"busy"}');
     response.setHeader("set-cookie", ["a=1", "b=2"]);
     response.writeHead(202, { "content-type": "application/json", location: "/api/orders/1" });
@@ -63,6 +64,21 @@ describe("the generator's fetch", () => {
     );
     expect(connections.size).toBeGreaterThan(0);
     expect(connections.size).toBeLessThanOrEqual(20);
+  });
+
+  it("closes a connection idle for idleMs itself, before the server would, and still waits longer for an answer", async () => {
+    const quick = createHttpFetch({ idleMs: 200 });
+    server.keepAliveTimeout = 5_000;
+    try {
+      const opened = new Promise<{ socket: import("node:net").Socket; at: number }>((resolve) => server.once("connection", (socket) => resolve({ socket, at: Date.now() })));
+      expect((await quick(`${url}/get`)).status).toBe(202);
+      const { socket, at } = await opened;
+      await new Promise((resolve) => socket.once("close", resolve));
+      expect(Date.now() - at).toBeLessThan(2_000);
+      expect((await quick(`${url}/slow`)).status).toBe(200); // an answer slower than idleMs is still waited for
+    } finally {
+      quick.close();
+    }
   });
 
   it("fails as fetch does when nothing listens: TypeError('fetch failed') with the socket's error as cause", async () => {

@@ -18,8 +18,12 @@ const NO_BODY = new Set([101, 204, 205, 304]);
  * Only what the shop's client sends: a string body (or none), headers as a plain object, no signal. A
  * network failure rejects as fetch does, `TypeError("fetch failed")` with the socket's error as `cause`.
  */
-export function createHttpFetch(): HttpFetch {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+export function createHttpFetch({ idleMs = 4_000 }: { idleMs?: number } = {}): HttpFetch {
+  // A connection idle for `idleMs` is closed by this side, before the services' HTTP servers close it
+  // (Node's keepAliveTimeout, 5 s): else a request sent on it as the server closes it fails with
+  // ECONNRESET. Node 20's agent never times an idle connection out unless told (undici, the global
+  // fetch, does it by itself), and in a flash sale a buyer waiting out a Retry-After leaves one idle.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: idleMs });
   const httpFetch = (url: string | URL, init: RequestInit = {}) =>
     new Promise<Response>((resolve, reject) => {
       if (init.signal || (init.body !== undefined && init.body !== null && typeof init.body !== "string") || init.headers instanceof Headers || Array.isArray(init.headers)) {
