@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { OrderCancelled, OrderConfirmed, ShipmentCreated, type CloudEvent } from "@checkout/contracts";
+import { OrderCancelled, ShipmentCreated, type CloudEvent } from "@checkout/contracts";
 import type { RunningService } from "@checkout/messaging";
-import { connectBus, createTestDatabase, refusedAtCheckout, rowsAbout, startNatsServer, waitFor, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
+import { connectBus, createTestDatabase, orderConfirmed, refusedAtCheckout, rowsAbout, startNatsServer, waitFor, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
 import { NotificationsConfig } from "./config.ts";
 import { startNotifications } from "./service.ts";
 import { mailboxTransport } from "./transport/mailbox.ts";
@@ -49,16 +49,7 @@ const config = () => NotificationsConfig.parse({ NATS_URL: nats.url, DATABASE_UR
 const start = (instance: string) => startNotifications(config(), { transport: instrumented(instance), mailWorker: { retryBaseMs: 200, retryMaxMs: 1_000 } });
 
 const customer = { email: "ada@example.com" };
-const address = { name: "Ada Lovelace", line1: "1 Main St", city: "Portland", postalCode: "97201", region: "US-OR", country: "US" };
-const confirmed = (orderId = randomUUID(), email = customer.email) =>
-  OrderConfirmed.create(orderId, {
-    orderId,
-    customer: { email },
-    lines: [{ sku: "MUG-LOGO", qty: 2 }, { sku: "TEE-M", qty: 1 }],
-    total: { amount: 3_650, currency: "USD" },
-    shippingAddress: address,
-    paymentIntentId: `pi_${orderId}`,
-  });
+const confirmed = (orderId = randomUUID(), email = customer.email) => orderConfirmed({ orderId, email });
 const shipped = (orderId: string) =>
   ShipmentCreated.create(orderId, { orderId, shipmentId: `shp_${orderId}`, carrier: "sim-post", trackingNumber: "SIM987654321", estimatedDelivery: "2026-01-05", customer });
 const copyWithNewId = (event: CloudEvent) => ({ ...event, id: randomUUID() });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { OrderCancelled, OrderPlaced } from "@checkout/contracts";
+import { OrderCancelled, OrderConfirmed, OrderPlaced } from "@checkout/contracts";
 
 type Line = { sku: string; qty: number; unitPrice?: number };
 
@@ -20,6 +20,18 @@ export function orderPlaced({
     paymentMethod,
     shippingAddress: { name: "Ada Lovelace", line1: "1 Main St", city: "Springfield", postalCode: "12345", region: "US-OR", country: "US" },
     placedAt: new Date().toISOString(),
+  });
+}
+
+/** A valid OrderConfirmed as the orders service writes it: 2 × MUG-LOGO and 1 × TEE-M, $36.50, to Portland. */
+export function orderConfirmed({ orderId = randomUUID(), email = "ada@example.com" }: { orderId?: string; email?: string } = {}) {
+  return OrderConfirmed.create(orderId, {
+    orderId,
+    customer: { email },
+    lines: [{ sku: "MUG-LOGO", qty: 2 }, { sku: "TEE-M", qty: 1 }],
+    total: { amount: 3_650, currency: "USD" },
+    shippingAddress: { name: "Ada Lovelace", line1: "1 Main St", city: "Portland", postalCode: "97201", region: "US-OR", country: "US" },
+    paymentIntentId: `pi_${orderId}`,
   });
 }
 

@@ -10,9 +10,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { SMTPServer } from "smtp-server";
-import { OrderConfirmed } from "@checkout/contracts";
 import type { RunningService } from "@checkout/messaging";
-import { connectBus, createTestDatabase, freePort, startNatsServer, waitFor, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
+import { connectBus, createTestDatabase, freePort, orderConfirmed, startNatsServer, waitFor, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
 import { NotificationsConfig } from "../config.ts";
 import { mailsForOrder } from "../db/outgoing-mail.ts";
 import { startNotifications } from "../service.ts";
@@ -196,16 +195,7 @@ describe("the notifications service with MAIL_TRANSPORT=smtp", () => {
     await nats?.stop();
   });
 
-  const address = { name: "Ada Lovelace", line1: "1 Main St", city: "Portland", postalCode: "97201", region: "US-OR", country: "US" };
-  const confirmed = (email: string, orderId = randomUUID()) =>
-    OrderConfirmed.create(orderId, {
-      orderId,
-      customer: { email },
-      lines: [{ sku: "MUG-LOGO", qty: 2 }, { sku: "TEE-M", qty: 1 }],
-      total: { amount: 3_650, currency: "USD" },
-      shippingAddress: address,
-      paymentIntentId: `pi_${orderId}`,
-    });
+  const confirmed = (email: string) => orderConfirmed({ email });
   const sentRow = (orderId: string) =>
     waitFor(async () => (await mailsForOrder(service.sql, orderId)).find((row) => row.status === "sent"), { what: `confirmation of ${orderId} sent` });
   const arrivedWith = (messageId: string) => received.filter((mail) => mail.headers.get("message-id") === messageId);
