@@ -29,7 +29,7 @@ export function checkMails(mails: OutgoingMail[], mailbox: MailboxCount[], order
   for (const box of mailbox) if (box.count > 1) violations.push(`order ${box.orderId}: ${box.count} ${box.kind} mails delivered to the mailbox`);
 
   for (const order of orders) {
-    const due = order.neverPlaced ? NONE_DUE : DUE[order.status];
+    const due = order.neverPlaced && order.status === "CANCELLED" ? NONE_DUE : DUE[order.status];
     if (!due || inFlight(order, settleSeconds)) continue;
     const kinds = byOrder.get(order.id);
     for (const kind of due.must) {

@@ -42,6 +42,13 @@ describe("check 5: each mail once", () => {
     expect(run(data).violations).toEqual([`order ${refused.id}: 2 cancelled mails in outgoing_mail`]);
   });
 
+  it("still asks a COMPLETED order its mails even without an OrderPlaced in its timeline (a hand-made row)", () => {
+    const data = cleanSystem();
+    const odd = order({ status: "COMPLETED", neverPlaced: true });
+    data.orders.push(odd);
+    expect(run(data).violations).toEqual([`order ${odd.id} is COMPLETED but no confirmed mail was recorded`, `order ${odd.id} is COMPLETED but no shipped mail was recorded`]);
+  });
+
   it("gives an order that just finished time for its mails", () => {
     const data = cleanSystem();
     data.orders.push(order({ status: "COMPLETED", quietSeconds: 3 }));
