@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import http from "node:http";
+import { z } from "zod";
 import { createLogger } from "@checkout/log";
 import { createApp } from "./app.ts";
 import { createMetrics } from "./metrics.ts";
 import { listen, type RunningServer } from "./serve.ts";
 import { readJson } from "./validate.ts";
-import { z } from "zod";
 
 // The body limit of every service, through a real node:http server: a body with a declared length is
 // judged from its Content-Length, a chunked one as it streams; either way a body over the limit is a
