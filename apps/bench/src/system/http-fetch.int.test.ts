@@ -9,6 +9,7 @@ import { createHttpFetch } from "./http-fetch.ts";
 
 const httpFetch = createHttpFetch();
 const connections = new Set<unknown>();
+const requestsOn = new WeakMap<object, number>();
 const server = http.createServer((request, response) => {
   let body = "";
   request.setEncoding("utf8");
@@ -16,6 +17,11 @@ const server = http.createServer((request, response) => {
   request.on("end", () => {
     if (request.url === "/empty") return void response.writeHead(204).end();
     if (request.url === "/slow") return void setTimeout(() => response.writeHead(200).end("{}"), 500);
+    if (request.url === "/hang") return; // never answers
+    // the second request on a connection finds it closed under it, as when the server's keep-alive ends
+    const served = (requestsOn.get(request.socket) ?? 0) + 1;
+    requestsOn.set(request.socket, served);
+    if (request.url === "/reset-reused" && served > 1) return void request.socket.destroy();
     if (request.url === "/busy") return void response.writeHead(503, { "retry-after": "2", "content-type": "application/problem+json" }).end('{"code":"busy"}');
     response.setHeader("set-cookie", ["a=1", "b=2"]);
     response.writeHead(202, { "content-type": "application/json", location: "/api/orders/1" });
@@ -78,6 +84,27 @@ describe("the generator's fetch", () => {
       expect((await quick(`${url}/slow`)).status).toBe(200); // an answer slower than idleMs is still waited for
     } finally {
       quick.close();
+    }
+  });
+
+  it("sends a request again, once, on a new connection when a reused one is reset under it", async () => {
+    const client = createHttpFetch();
+    try {
+      const opened = connections.size;
+      expect((await client(`${url}/reset-reused`)).status).toBe(202); // a new connection
+      expect((await client(`${url}/reset-reused`)).status).toBe(202); // reused and reset: sent again
+      expect(connections.size - opened).toBe(2);
+    } finally {
+      client.close();
+    }
+  });
+
+  it("gives up on a request with no answer after timeoutMs, with ETIMEDOUT", async () => {
+    const impatient = createHttpFetch({ timeoutMs: 200 });
+    try {
+      await expect(impatient(`${url}/hang`)).rejects.toMatchObject({ message: "fetch failed", cause: { code: "ETIMEDOUT" } });
+    } finally {
+      impatient.close();
     }
   });
 

@@ -16,25 +16,26 @@ const NO_BODY = new Set([101, 204, 205, 304]);
  * two cores with the system it measures, so what it spends is taken from the services.
  *
  * Only what the shop's client sends: a string body (or none), headers as a plain object, no signal. A
- * network failure rejects as fetch does, `TypeError("fetch failed")` with the socket's error as `cause`.
+ * network failure rejects as fetch does, `TypeError("fetch failed")` with the socket's error as `cause`;
+ * so does a request with no answer for `timeoutMs` (undici's 300 s), with `ETIMEDOUT`.
  */
-export function createHttpFetch({ idleMs = 4_000 }: { idleMs?: number } = {}): HttpFetch {
+export function createHttpFetch({ idleMs = 4_000, timeoutMs = 300_000 }: { idleMs?: number; timeoutMs?: number } = {}): HttpFetch {
   // A connection idle for `idleMs` is closed by this side, before the services' HTTP servers close it
   // (Node's keepAliveTimeout, 5 s): else a request sent on it as the server closes it fails with
   // ECONNRESET. Node 20's agent never times an idle connection out unless told (undici, the global
   // fetch, does it by itself), and in a flash sale a buyer waiting out a Retry-After leaves one idle.
+  // Should the margin not hold (the generator's own event loop late by a second), a request that a
+  // reused connection reset is sent once more, on a connection of its own (the pool may hold other
+  // stale ones): the server closed the first without reading the request.
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: idleMs });
-  const httpFetch = (url: string | URL, init: RequestInit = {}) =>
-    new Promise<Response>((resolve, reject) => {
-      if (init.signal || (init.body !== undefined && init.body !== null && typeof init.body !== "string") || init.headers instanceof Headers || Array.isArray(init.headers)) {
-        reject(new TypeError("httpFetch takes a string body and a plain headers object, and no signal"));
-        return;
-      }
-      const method = init.method ?? "GET";
-      const request = http.request(url, { method, headers: init.headers as Record<string, string> | undefined, agent }, (response) => {
+  const failed = (cause: unknown) => new TypeError("fetch failed", { cause });
+
+  function send(url: string | URL, init: RequestInit, method: string, again: boolean): Promise<Response> {
+    return new Promise<Response>((resolve, reject) => {
+      const request = http.request(url, { method, headers: init.headers as Record<string, string> | undefined, agent: again ? false : agent }, (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("error", (error) => reject(new TypeError("fetch failed", { cause: error })));
+        response.on("error", (error) => reject(failed(error)));
         response.on("end", () => {
           const headers = new Headers();
           for (const [name, value] of Object.entries(response.headers)) {
@@ -45,8 +46,20 @@ export function createHttpFetch({ idleMs = 4_000 }: { idleMs?: number } = {}): H
           resolve(new Response(body, { status, statusText: response.statusMessage ?? "", headers }));
         });
       });
-      request.on("error", (error) => reject(new TypeError("fetch failed", { cause: error })));
+      request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error(`no answer in ${timeoutMs} ms`), { code: "ETIMEDOUT" })));
+      request.on("error", (error: NodeJS.ErrnoException) => {
+        if (!again && request.reusedSocket && error.code === "ECONNRESET") resolve(send(url, init, method, true));
+        else reject(failed(error));
+      });
       request.end(init.body ?? undefined);
     });
+  }
+
+  const httpFetch = async (url: string | URL, init: RequestInit = {}) => {
+    if (init.signal || (init.body !== undefined && init.body !== null && typeof init.body !== "string") || init.headers instanceof Headers || Array.isArray(init.headers)) {
+      throw new TypeError("httpFetch takes a string body and a plain headers object, and no signal");
+    }
+    return send(url, init, init.method ?? "GET", false);
+  };
   return Object.assign(httpFetch, { close: () => agent.destroy() });
 }
