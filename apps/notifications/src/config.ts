@@ -10,6 +10,8 @@ export const NotificationsConfig = baseConfig
     MAIL_TRANSPORT: z.enum(["mailbox", "smtp"]).default("mailbox"),
     /** smtp://user:pass@host:587 or smtps://…:465; required when MAIL_TRANSPORT=smtp */
     SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+    /** a PEM file of the CA that signed the SMTP server's certificate, trusted besides the public CAs */
+    SMTP_CA_FILE: z.string().min(1).optional(),
     MAIL_FROM: z.string().min(3).default("Checkout <orders@checkout.local>"),
   })
   .superRefine((value, context) => {

@@ -5,11 +5,17 @@
  * dropped) and how each refusal is classified, since that decides whether the worker retries a mail or
  * gives it up: only a 5xx refusal of the recipient is permanent. Then the same through the running
  * service: OrderConfirmed → one mail at the server, its outgoing_mail row `sent`, also after a 451.
+ * Over TLS, a self-signed certificate (openssl) stands for a relay with a private CA: smtps://, STARTTLS
+ * required by the URL, and the refusals of an unverifiable certificate and of a cleartext server.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { createServer, type AddressInfo, type Socket } from "node:net";
-import { SMTPServer } from "smtp-server";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 import type { RunningService } from "@checkout/messaging";
 import { connectBus, createTestDatabase, freePort, orderConfirmed, startNatsServer, waitFor, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
 import { NotificationsConfig } from "../config.ts";
@@ -41,7 +47,7 @@ function decode(body: string, encoding = "7bit") {
 }
 
 /** Every mail the server accepted, with the user its session authenticated as and its envelope. */
-const received: Array<{ queueId: string; user: unknown; from: string | undefined; to: string[] } & ReturnType<typeof readMail>> = [];
+const received: Array<{ queueId: string; user: unknown; tls: boolean; from: string | undefined; to: string[] } & ReturnType<typeof readMail>> = [];
 /** Replies the server gives instead of accepting, for one address (the sender at MAIL FROM, else a recipient). */
 let refusals: Array<{ at: "MAIL FROM" | "RCPT TO" | "DATA"; address: string; code: number; times: number }> = [];
 const refuse = (at: "MAIL FROM" | "RCPT TO" | "DATA", address: string, code: number, times = 1) => refusals.push({ at, address, code, times });
@@ -52,10 +58,9 @@ function refusal(at: "MAIL FROM" | "RCPT TO" | "DATA", address: string) {
   return Object.assign(new Error(`refused by the test server at ${at}`), { responseCode: rule.code });
 }
 
-const server = new SMTPServer({
+/** What every test server does: requires AUTH as user/pass, applies the refusals, keeps what it accepts. */
+const serving = {
   authOptional: false, // MAIL FROM without AUTH is answered 530
-  disabledCommands: ["STARTTLS"], // plain TCP, so no certificate to set up
-  allowInsecureAuth: true,
   logger: false,
   onAuth({ username, password }, _session, callback) {
     if (username === "user" && password === "pass") callback(null, { user: username });
@@ -72,17 +77,29 @@ const server = new SMTPServer({
       if (refused) return callback(refused);
       const queueId = `Q${received.length + 1}`;
       const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined;
-      received.push({ queueId, user: session.user, from, to, ...readMail(Buffer.concat(chunks).toString("latin1")) });
+      received.push({ queueId, user: session.user, tls: session.secure, from, to, ...readMail(Buffer.concat(chunks).toString("latin1")) });
       callback(null, `queued as ${queueId}`);
     });
   },
+} satisfies SMTPServerOptions;
+
+const server = new SMTPServer({
+  ...serving,
+  disabledCommands: ["STARTTLS"], // plain TCP, so no certificate to set up
+  allowInsecureAuth: true,
 });
+const listenOn = async (smtp: SMTPServer) => {
+  // a client that refuses the certificate closes in the middle of the handshake, which the server
+  // reports as an error event of its own; the tests look at what the client saw
+  smtp.on("error", () => {});
+  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  return (smtp.server.address() as AddressInfo).port;
+};
 let port: number;
 const smtpUrl = () => `smtp://user:pass@127.0.0.1:${port}`;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  port = (server.server.address() as AddressInfo).port;
+  port = await listenOn(server);
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(resolve));
@@ -99,8 +116,8 @@ const mailTo = (to: string, overrides: Partial<Mail> = {}): Mail => {
   const [text, html] = ["2 × MUG-LOGO\nTotal: $36.50", "<p>2 × MUG-LOGO</p><p>Total: $36.50</p>"];
   return { messageId: `<${orderId}.confirmed@checkout>`, orderId, kind: "confirmed", from: "Checkout <orders@checkout.local>", to, subject, text, html, ...overrides };
 };
-async function send(mail: Mail, { url = smtpUrl(), timeoutMs = 1_000 } = {}) {
-  const transport = await smtpTransport({ url, timeoutMs });
+async function send(mail: Mail, { url = smtpUrl(), timeoutMs = 1_000, ca }: { url?: string; timeoutMs?: number; ca?: string } = {}) {
+  const transport = await smtpTransport({ url, timeoutMs, ca });
   try {
     return await transport.send(mail);
   } finally {
@@ -108,7 +125,7 @@ async function send(mail: Mail, { url = smtpUrl(), timeoutMs = 1_000 } = {}) {
   }
 }
 /** what send() threw; the test fails if the mail was accepted */
-const failureOf = (mail: Mail, options?: { url?: string; timeoutMs?: number }) =>
+const failureOf = (mail: Mail, options?: { url?: string; timeoutMs?: number; ca?: string }) =>
   send(mail, options).then(() => expect.fail("the mail was accepted"), (error: unknown) => error as Error & { code?: string });
 
 describe("smtpTransport against a real SMTP server", () => {
@@ -171,6 +188,62 @@ describe("smtpTransport against a real SMTP server", () => {
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});
+
+describe("smtpTransport over TLS, with a certificate of a private CA (SMTP_CA_FILE)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "smtp-tls-"));
+  let ca: string;
+  let implicit: SMTPServer;
+  let starttls: SMTPServer;
+  let implicitPort: number;
+  let starttlsPort: number;
+
+  beforeAll(async () => {
+    // a self-signed certificate for 127.0.0.1: it is its own CA
+    const [keyFile, certFile] = [join(dir, "key.pem"), join(dir, "cert.pem")];
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", "/CN=smtp.test", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+    ca = readFileSync(certFile, "utf8");
+    const key = readFileSync(keyFile);
+    implicit = new SMTPServer({ ...serving, secure: true, key, cert: ca }); // smtps: TLS from the first byte
+    starttls = new SMTPServer({ ...serving, key, cert: ca }); // offers STARTTLS, and AUTH only after it
+    [implicitPort, starttlsPort] = [await listenOn(implicit), await listenOn(starttls)];
+  });
+  afterAll(async () => {
+    await Promise.all([implicit, starttls].map((smtp) => new Promise<void>((resolve) => smtp.close(resolve))));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("smtps:// delivers over TLS when the server's CA is given", async () => {
+    const mail = mailTo(shopper());
+    await send(mail, { url: `smtps://user:pass@127.0.0.1:${implicitPort}`, ca });
+    expect(deliveredTo(mail.to)).toMatchObject([{ user: "user", tls: true }]);
+  });
+
+  it("smtp:// with ?requireTLS=true upgrades with STARTTLS before it authenticates", async () => {
+    const mail = mailTo(shopper());
+    await send(mail, { url: `smtp://user:pass@127.0.0.1:${starttlsPort}?requireTLS=true`, ca });
+    expect(deliveredTo(mail.to)).toMatchObject([{ user: "user", tls: true }]);
+  });
+
+  it("refuses a certificate it cannot verify, and a server without STARTTLS when TLS is required: ordinary errors, nothing sent", async () => {
+    const unverified = mailTo(shopper());
+    const untrusted = await failureOf(unverified, { url: `smtps://user:pass@127.0.0.1:${implicitPort}` });
+    expect(untrusted.message).toContain("self-signed certificate");
+    const plain = mailTo(shopper());
+    const cleartext = await failureOf(plain, { url: `${smtpUrl()}?requireTLS=true`, ca });
+    expect(cleartext.message).toContain("STARTTLS");
+    for (const error of [untrusted, cleartext]) expect(error).not.toBeInstanceOf(PermanentMailError);
+    expect([...deliveredTo(unverified.to), ...deliveredTo(plain.to)]).toEqual([]);
+  });
+
+  it("the service does not start with an SMTP_CA_FILE that is missing or holds no certificate, and names it", async () => {
+    const notPem = join(dir, "not.pem");
+    writeFileSync(notPem, "hello");
+    for (const [file, says] of [[join(dir, "missing.pem"), "cannot be read"], [notPem, "is not a PEM certificate"]] as const) {
+      const config = NotificationsConfig.parse({ NATS_URL: "nats://127.0.0.1:1", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none", PORT: "0", LOG_LEVEL: "silent", MAIL_TRANSPORT: "smtp", SMTP_URL: smtpUrl(), SMTP_CA_FILE: file });
+      await expect(startNotifications(config)).rejects.toThrow(`SMTP_CA_FILE ${file} ${says}`);
     }
   });
 });

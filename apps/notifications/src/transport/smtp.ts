@@ -1,3 +1,4 @@
+import { rootCertificates } from "node:tls";
 import { PermanentMailError, type MailTransport } from "./transport.ts";
 
 /**
@@ -5,13 +6,24 @@ import { PermanentMailError, type MailTransport } from "./transport.ts";
  * Message-ID goes in the header, so that a receiving system can drop a resend. The timeouts stay well
  * inside the worker's lease, so a hung connection cannot outlive the claim on the row.
  * nodemailer is loaded only when this transport is chosen.
+ *
+ * TLS: `smtps://` speaks TLS from the start; `smtp://` upgrades with STARTTLS when the server offers it,
+ * and `?requireTLS=true` refuses a server that does not (nodemailer reads its options from the URL's
+ * query). The server's certificate must chain to a public CA or to `ca` (PEM, `SMTP_CA_FILE`: a relay
+ * with a private CA), which is trusted besides the public ones.
  */
-export async function smtpTransport({ url, timeoutMs = 20_000 }: { url: string; timeoutMs?: number }): Promise<MailTransport> {
+export async function smtpTransport({ url, timeoutMs = 20_000, ca }: { url: string; timeoutMs?: number; ca?: string | undefined }): Promise<MailTransport> {
   // nodemailer's API is its default export (in its CommonJS and its ES module builds alike)
   const { default: nodemailer } = await import("nodemailer").catch((error: unknown) => {
     throw new Error(`MAIL_TRANSPORT=smtp needs the nodemailer package installed (${(error as Error).message})`);
   });
-  const transporter = nodemailer.createTransport({ url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
+  const transporter = nodemailer.createTransport({
+    url,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    ...(ca ? { tls: { ca: [...rootCertificates, ca] } } : {}),
+  });
   return {
     name: `smtp (${new URL(url).host})`,
     async send(mail) {
