@@ -1,27 +1,13 @@
-import { X509Certificate } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { MESSAGING_MIGRATIONS, runService, type AnyEvent, type RunningService } from "@checkout/messaging";
 import type { Logger } from "@checkout/log";
 import type { NotificationsConfig } from "./config.ts";
 import { notificationHandlers } from "./handlers/index.ts";
 import { notificationRoutes } from "./http/app.ts";
 import { mailboxTransport } from "./transport/mailbox.ts";
+import { readCaFile } from "./transport/ca.ts";
 import { smtpTransport } from "./transport/smtp.ts";
 import type { MailTransport } from "./transport/transport.ts";
 import { startMailWorker } from "./worker/mail-worker.ts";
-
-/** SMTP_CA_FILE's PEM; a file that cannot be read, or holds no certificate, stops the start */
-async function readCa(path: string): Promise<string> {
-  const pem = await readFile(path, "utf8").catch((error: Error) => {
-    throw new Error(`SMTP_CA_FILE ${path} cannot be read: ${error.message}`);
-  });
-  try {
-    new X509Certificate(pem);
-  } catch (error) {
-    throw new Error(`SMTP_CA_FILE ${path} is not a PEM certificate: ${(error as Error).message}`);
-  }
-  return pem;
-}
 
 export const NOTIFICATIONS_MIGRATIONS = new URL("./db/migrations", import.meta.url).pathname;
 
@@ -40,7 +26,8 @@ export async function startNotifications(
   { transport: wrap = (configured) => configured, mailWorker = {}, ...options }: NotificationsOptions = {},
 ): Promise<RunningService> {
   // built first, so that an SMTP transport that cannot work stops the start before anything runs
-  const smtp = config.MAIL_TRANSPORT === "smtp" ? await smtpTransport({ url: config.SMTP_URL!, ca: config.SMTP_CA_FILE && (await readCa(config.SMTP_CA_FILE)) }) : undefined;
+  const smtp =
+    config.MAIL_TRANSPORT === "smtp" ? await smtpTransport({ url: config.SMTP_URL!, ca: config.SMTP_CA_FILE ? readCaFile(config.SMTP_CA_FILE) : undefined }) : undefined;
   return runService({
     name: "notifications",
     config,

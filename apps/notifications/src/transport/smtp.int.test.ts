@@ -5,8 +5,9 @@
  * dropped) and how each refusal is classified, since that decides whether the worker retries a mail or
  * gives it up: only a 5xx refusal of the recipient is permanent. Then the same through the running
  * service: OrderConfirmed → one mail at the server, its outgoing_mail row `sent`, also after a 451.
- * Over TLS, a self-signed certificate (openssl) stands for a relay with a private CA: smtps://, STARTTLS
- * required by the URL, and the refusals of an unverifiable certificate and of a cleartext server.
+ * Over TLS, a self-signed certificate (the `openssl` command) stands for a relay with a private CA:
+ * smtps://, STARTTLS required by the URL, the refusals of an unverifiable certificate and of a
+ * cleartext server, and SMTP_CA_FILE's checks.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
@@ -21,6 +22,7 @@ import { connectBus, createTestDatabase, freePort, orderConfirmed, startNatsServ
 import { NotificationsConfig } from "../config.ts";
 import { mailsForOrder } from "../db/outgoing-mail.ts";
 import { startNotifications } from "../service.ts";
+import { readCaFile } from "./ca.ts";
 import { smtpTransport } from "./smtp.ts";
 import { PermanentMailError, type Mail } from "./transport.ts";
 
@@ -89,10 +91,10 @@ const server = new SMTPServer({
   allowInsecureAuth: true,
 });
 const listenOn = async (smtp: SMTPServer) => {
-  // a client that refuses the certificate closes in the middle of the handshake, which the server
-  // reports as an error event of its own; the tests look at what the client saw
-  smtp.on("error", () => {});
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    smtp.server.once("error", reject);
+    smtp.listen(0, "127.0.0.1", resolve);
+  });
   return (smtp.server.address() as AddressInfo).port;
 };
 let port: number;
@@ -193,26 +195,34 @@ describe("smtpTransport against a real SMTP server", () => {
 });
 
 describe("smtpTransport over TLS, with a certificate of a private CA (SMTP_CA_FILE)", () => {
-  const dir = mkdtempSync(join(tmpdir(), "smtp-tls-"));
+  let dir: string;
+  let certFile: string;
   let ca: string;
   let implicit: SMTPServer;
-  let starttls: SMTPServer;
+  let quietStarttls: SMTPServer;
   let implicitPort: number;
-  let starttlsPort: number;
+  let quietStarttlsPort: number;
+  /** what the smtps server reported on its own: a client refusing the certificate aborts the handshake */
+  const implicitErrors: Error[] = [];
 
   beforeAll(async () => {
     // a self-signed certificate for 127.0.0.1: it is its own CA
-    const [keyFile, certFile] = [join(dir, "key.pem"), join(dir, "cert.pem")];
-    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", "/CN=smtp.test", "-addext", "subjectAltName=IP:127.0.0.1"], { stdio: "ignore" });
+    dir = mkdtempSync(join(tmpdir(), "smtp-tls-"));
+    const keyFile = join(dir, "key.pem");
+    certFile = join(dir, "cert.pem");
+    const subject = ["-subj", "/CN=smtp.test", "-addext", "subjectAltName=IP:127.0.0.1"];
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "2", ...subject], { stdio: "ignore" });
     ca = readFileSync(certFile, "utf8");
     const key = readFileSync(keyFile);
     implicit = new SMTPServer({ ...serving, secure: true, key, cert: ca }); // smtps: TLS from the first byte
-    starttls = new SMTPServer({ ...serving, key, cert: ca }); // offers STARTTLS, and AUTH only after it
-    [implicitPort, starttlsPort] = [await listenOn(implicit), await listenOn(starttls)];
+    implicit.on("error", (error: Error) => implicitErrors.push(error));
+    // takes STARTTLS but does not offer it: only a client that requires TLS upgrades
+    quietStarttls = new SMTPServer({ ...serving, key, cert: ca, hideSTARTTLS: true });
+    [implicitPort, quietStarttlsPort] = [await listenOn(implicit), await listenOn(quietStarttls)];
   });
   afterAll(async () => {
-    await Promise.all([implicit, starttls].map((smtp) => new Promise<void>((resolve) => smtp.close(resolve))));
-    rmSync(dir, { recursive: true, force: true });
+    await Promise.all([implicit, quietStarttls].map((smtp) => new Promise<void>((resolve) => smtp?.close(resolve))));
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("smtps:// delivers over TLS when the server's CA is given", async () => {
@@ -221,16 +231,20 @@ describe("smtpTransport over TLS, with a certificate of a private CA (SMTP_CA_FI
     expect(deliveredTo(mail.to)).toMatchObject([{ user: "user", tls: true }]);
   });
 
-  it("smtp:// with ?requireTLS=true upgrades with STARTTLS before it authenticates", async () => {
+  it("smtp:// with ?requireTLS=true upgrades with STARTTLS even where the server does not offer it; without it, the password goes in clear", async () => {
     const mail = mailTo(shopper());
-    await send(mail, { url: `smtp://user:pass@127.0.0.1:${starttlsPort}?requireTLS=true`, ca });
+    await send(mail, { url: `smtp://user:pass@127.0.0.1:${quietStarttlsPort}?requireTLS=true`, ca });
     expect(deliveredTo(mail.to)).toMatchObject([{ user: "user", tls: true }]);
+    const withoutRequire = mailTo(shopper());
+    await send(withoutRequire, { url: `smtp://user:pass@127.0.0.1:${quietStarttlsPort}`, ca });
+    expect(deliveredTo(withoutRequire.to)).toMatchObject([{ user: "user", tls: false }]);
   });
 
   it("refuses a certificate it cannot verify, and a server without STARTTLS when TLS is required: ordinary errors, nothing sent", async () => {
     const unverified = mailTo(shopper());
     const untrusted = await failureOf(unverified, { url: `smtps://user:pass@127.0.0.1:${implicitPort}` });
     expect(untrusted.message).toContain("self-signed certificate");
+    for (const error of implicitErrors) expect(error.message).toContain("TLS"); // the aborted handshake, nothing else
     const plain = mailTo(shopper());
     const cleartext = await failureOf(plain, { url: `${smtpUrl()}?requireTLS=true`, ca });
     expect(cleartext.message).toContain("STARTTLS");
@@ -238,13 +252,21 @@ describe("smtpTransport over TLS, with a certificate of a private CA (SMTP_CA_FI
     expect([...deliveredTo(unverified.to), ...deliveredTo(plain.to)]).toEqual([]);
   });
 
-  it("the service does not start with an SMTP_CA_FILE that is missing or holds no certificate, and names it", async () => {
+  it("SMTP_CA_FILE is checked with the configuration: a missing file, one without a certificate, a broken block of a bundle, an expired certificate", () => {
     const notPem = join(dir, "not.pem");
     writeFileSync(notPem, "hello");
-    for (const [file, says] of [[join(dir, "missing.pem"), "cannot be read"], [notPem, "is not a PEM certificate"]] as const) {
-      const config = NotificationsConfig.parse({ NATS_URL: "nats://127.0.0.1:1", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none", PORT: "0", LOG_LEVEL: "silent", MAIL_TRANSPORT: "smtp", SMTP_URL: smtpUrl(), SMTP_CA_FILE: file });
-      await expect(startNotifications(config)).rejects.toThrow(`SMTP_CA_FILE ${file} ${says}`);
-    }
+    const brokenBundle = join(dir, "bundle.pem");
+    writeFileSync(brokenBundle, `${ca}\n-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n`);
+    const parse = (file: string) =>
+      NotificationsConfig.safeParse({ NATS_URL: "nats://127.0.0.1:1", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none", MAIL_TRANSPORT: "smtp", SMTP_URL: smtpUrl(), SMTP_CA_FILE: file });
+    const problems = [join(dir, "missing.pem"), notPem, brokenBundle].map((file) => parse(file).error?.issues.map(({ path, message }) => `${path.join(".")}: ${message}`));
+    expect(problems).toEqual([
+      [expect.stringMatching(/^SMTP_CA_FILE: cannot be read: ENOENT/)],
+      [`SMTP_CA_FILE: ${notPem} holds no PEM certificate`],
+      [expect.stringMatching(new RegExp(`^SMTP_CA_FILE: certificate 2 of ${brokenBundle} does not parse`))],
+    ]);
+    expect(parse(certFile).success).toBe(true);
+    expect(() => readCaFile(certFile, new Date(Date.now() + 3 * 24 * 3600 * 1000))).toThrow(`certificate 1 of ${certFile} (CN=smtp.test) expired on`);
   });
 });
 

@@ -1,4 +1,5 @@
-import { rootCertificates } from "node:tls";
+import { createSecureContext } from "node:tls";
+import { trustedCas } from "./ca.ts";
 import { PermanentMailError, type MailTransport } from "./transport.ts";
 
 /**
@@ -9,8 +10,8 @@ import { PermanentMailError, type MailTransport } from "./transport.ts";
  *
  * TLS: `smtps://` speaks TLS from the start; `smtp://` upgrades with STARTTLS when the server offers it,
  * and `?requireTLS=true` refuses a server that does not (nodemailer reads its options from the URL's
- * query). The server's certificate must chain to a public CA or to `ca` (PEM, `SMTP_CA_FILE`: a relay
- * with a private CA), which is trusted besides the public ones.
+ * query, and they win over the ones given here). The server's certificate must chain to a CA Node
+ * trusts or to `ca` (PEM, `SMTP_CA_FILE`: a relay with a private CA), which is trusted besides them.
  */
 export async function smtpTransport({ url, timeoutMs = 20_000, ca }: { url: string; timeoutMs?: number; ca?: string | undefined }): Promise<MailTransport> {
   // nodemailer's API is its default export (in its CommonJS and its ES module builds alike)
@@ -22,7 +23,8 @@ export async function smtpTransport({ url, timeoutMs = 20_000, ca }: { url: stri
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
-    ...(ca ? { tls: { ca: [...rootCertificates, ca] } } : {}),
+    // one context for every connection: given a `ca` list, each connection would parse it again
+    ...(ca ? { tls: { secureContext: createSecureContext({ ca: trustedCas(ca) }) } } : {}),
   });
   return {
     name: `smtp (${new URL(url).host})`,
