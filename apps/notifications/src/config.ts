@@ -11,20 +11,24 @@ export const NotificationsConfig = baseConfig
     MAIL_TRANSPORT: z.enum(["mailbox", "smtp"]).default("mailbox"),
     /** smtp://user:pass@host:587 or smtps://…:465; required when MAIL_TRANSPORT=smtp */
     SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
-    /** a PEM file of the CA (or CAs) that signed the SMTP server's certificate, trusted besides Node's; read when MAIL_TRANSPORT=smtp */
-    SMTP_CA_FILE: z.string().min(1).optional(),
+    /** a PEM file of the CA (or CAs) that signed the SMTP server's certificate, trusted besides Node's: read and checked here, once */
+    SMTP_CA_FILE: z
+      .string()
+      .min(1)
+      .transform((path, context) => {
+        try {
+          return { path, pem: readCaFile(path) };
+        } catch (error) {
+          context.addIssue({ code: "custom", message: (error as Error).message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
     MAIL_FROM: z.string().min(3).default("Checkout <orders@checkout.local>"),
   })
   .superRefine((value, context) => {
     if (value.MAIL_TRANSPORT === "smtp" && !value.SMTP_URL) {
       context.addIssue({ code: "custom", path: ["SMTP_URL"], message: "required when MAIL_TRANSPORT=smtp" });
-    }
-    if (value.MAIL_TRANSPORT === "smtp" && value.SMTP_CA_FILE) {
-      try {
-        readCaFile(value.SMTP_CA_FILE);
-      } catch (error) {
-        context.addIssue({ code: "custom", path: ["SMTP_CA_FILE"], message: (error as Error).message });
-      }
     }
   });
 export type NotificationsConfig = ReturnType<typeof NotificationsConfig.parse>;

@@ -4,7 +4,6 @@ import type { NotificationsConfig } from "./config.ts";
 import { notificationHandlers } from "./handlers/index.ts";
 import { notificationRoutes } from "./http/app.ts";
 import { mailboxTransport } from "./transport/mailbox.ts";
-import { readCaFile } from "./transport/ca.ts";
 import { smtpTransport } from "./transport/smtp.ts";
 import type { MailTransport } from "./transport/transport.ts";
 import { startMailWorker } from "./worker/mail-worker.ts";
@@ -26,8 +25,7 @@ export async function startNotifications(
   { transport: wrap = (configured) => configured, mailWorker = {}, ...options }: NotificationsOptions = {},
 ): Promise<RunningService> {
   // built first, so that an SMTP transport that cannot work stops the start before anything runs
-  const smtp =
-    config.MAIL_TRANSPORT === "smtp" ? await smtpTransport({ url: config.SMTP_URL!, ca: config.SMTP_CA_FILE ? readCaFile(config.SMTP_CA_FILE) : undefined }) : undefined;
+  const smtp = config.MAIL_TRANSPORT === "smtp" ? await smtpTransport({ url: config.SMTP_URL!, ca: config.SMTP_CA_FILE?.pem }) : undefined;
   return runService({
     name: "notifications",
     config,

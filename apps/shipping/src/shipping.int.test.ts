@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { OrderCancelled, OrderConfirmed, sampleEnvelopes, type Address } from "@checkout/contracts";
+import { OrderCancelled } from "@checkout/contracts";
 import type { RunningService } from "@checkout/messaging";
-import { connectBus, createTestDatabase, refusedAtCheckout, rowsAbout, startNatsServer, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
+import { connectBus, createTestDatabase, orderConfirmed, refusedAtCheckout, rowsAbout, startNatsServer, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
 import { ShippingConfig } from "./config.ts";
 import { startShipping } from "./service.ts";
 
@@ -14,11 +14,6 @@ let bus: Bus;
 const start = (env: Record<string, string> = {}) =>
   startShipping(ShippingConfig.parse({ NATS_URL: nats.url, DATABASE_URL: db.url, PORT: "0", LOG_LEVEL: "silent", ...env }));
 
-/** An OrderConfirmed as orders writes it, for a new order unless one is given. */
-const orderConfirmed = ({ orderId = randomUUID(), address = {}, email = "ada@example.com" }: { orderId?: string; address?: Partial<Address>; email?: string } = {}) => {
-  const sample = OrderConfirmed.parse(sampleEnvelopes(OrderConfirmed, orderId)[0]!);
-  return OrderConfirmed.create(orderId, { ...sample.data, customer: { email }, shippingAddress: { ...sample.data.shippingAddress, ...address } });
-};
 const orderCancelled = (orderId: string) => OrderCancelled.create(orderId, { orderId, reason: "customer_request", customer: { email: "ada@example.com" } });
 
 const shipment = async (orderId: string) => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { OrderCancelled, OrderConfirmed, OrderPlaced } from "@checkout/contracts";
+import { OrderCancelled, OrderConfirmed, OrderPlaced, type Address } from "@checkout/contracts";
 
 type Line = { sku: string; qty: number; unitPrice?: number };
 
@@ -23,14 +23,14 @@ export function orderPlaced({
   });
 }
 
-/** A valid OrderConfirmed as the orders service writes it: 2 × MUG-LOGO and 1 × TEE-M, $36.50, to Portland. */
-export function orderConfirmed({ orderId = randomUUID(), email = "ada@example.com" }: { orderId?: string; email?: string } = {}) {
+/** A valid OrderConfirmed as the orders service writes it: 2 × MUG-LOGO and 1 × TEE-M, $36.50, to Portland unless `address` says otherwise. */
+export function orderConfirmed({ orderId = randomUUID(), email = "ada@example.com", address = {} }: { orderId?: string; email?: string; address?: Partial<Address> } = {}) {
   return OrderConfirmed.create(orderId, {
     orderId,
     customer: { email },
     lines: [{ sku: "MUG-LOGO", qty: 2 }, { sku: "TEE-M", qty: 1 }],
     total: { amount: 3_650, currency: "USD" },
-    shippingAddress: { name: "Ada Lovelace", line1: "1 Main St", city: "Portland", postalCode: "97201", region: "US-OR", country: "US" },
+    shippingAddress: { name: "Ada Lovelace", line1: "1 Main St", city: "Portland", postalCode: "97201", region: "US-OR", country: "US", ...address },
     paymentIntentId: `pi_${orderId}`,
   });
 }

@@ -10,8 +10,9 @@ import { connectBus, shopper, startSystem, waitFor, type Bus, type TestSystem } 
 import type { AuditReport } from "./run.ts";
 
 // The whole system as processes: a few orders go through (two completed, one declined, one out of
-// stock), then `checkout audit` must find every invariant kept; then invariants are broken on purpose,
-// one at a time, and the audit must name each.
+// stock, one refused at checkout by the sold-out hint that the out-of-stock one set off), then
+// `checkout audit` must find every invariant kept; then invariants are broken on purpose, one at a
+// time, and the audit must name each.
 
 const BIN = fileURLToPath(new URL("../../bin/checkout.js", import.meta.url));
 const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -61,7 +62,8 @@ async function query<T>(name: string, run: (sql: postgres.Sql) => Promise<T>): P
 const marks = (stdout: string) => Object.fromEntries([...stdout.matchAll(/^([✓✗]) +\d+ +(\S+) /gm)].map((m) => [m[2]!, m[1]!]));
 
 beforeAll(async () => {
-  system = await startSystem({ label: "audit" });
+  // a hint that outlives the test's waits, so the refused order is refused whatever the machine's pace
+  system = await startSystem({ label: "audit", env: { orders: { CHECKOUT_SOLD_OUT_HINT_MS: "600000" } } });
   bus = await connectBus(system.nats.url);
   shop = shopper({ orders: system.url("orders"), inventory: system.url("inventory"), stripe: system.url("stripe-sim") });
   await shop.setStock("MUG-LOGO", 10);
@@ -74,8 +76,14 @@ beforeAll(async () => {
   orderIds.outOfStock = await shop.placeOrder([{ sku: "TOTE-CANVAS", qty: 1 }]);
   const statuses = await Promise.all(Object.values(orderIds).map(async (id) => (await shop.waitForStatus(id)).status));
   expect(statuses).toEqual(["COMPLETED", "COMPLETED", "CANCELLED", "CANCELLED"]);
+  // inventory found TOTE-CANVAS empty: the next order of it is refused at checkout, with no mail due
+  const refused = await shop.checkout(await shop.cartWith([{ sku: "TOTE-CANVAS", qty: 1 }]));
+  expect(refused.status).toBe(202);
+  const refusal = (await refused.json()) as { orderId: string; status: string };
+  expect(refusal.status).toBe("CANCELLED");
+  orderIds.refused = refusal.orderId;
 
-  // quiet: every consumer caught up, every mail sent (2 + 2 + 1 + 1)
+  // quiet: every consumer caught up, every mail sent (2 + 2 + 1 + 1; none for the refused order)
   await waitFor(
     async () => {
       for (const { name } of Object.values(Streams)) {
@@ -99,7 +107,7 @@ describe("checkout audit", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(marks(run.stdout)).toEqual({ settled: "✓", stock: "✓", holds: "✓", money: "✓", mails: "✓", contracts: "✓", "dead-letters": "✓", shipments: "✓" });
-    expect(run.stdout).toMatch(/^orders +4 \(CANCELLED 2, COMPLETED 2\); 0 in flight$/m);
+    expect(run.stdout).toMatch(/^orders +5 \(CANCELLED 3, COMPLETED 2\); 0 in flight$/m);
     expect(run.stdout).toMatch(/^intents +3 \(requires_payment_method 1, succeeded 2\); captured USD [\d.,]+, refunded USD 0\.00$/m);
     expect(run.stdout.trimEnd().split("\n").at(-1)).toBe("8 checks: 8 ✓, 0 ✗");
 
@@ -110,7 +118,7 @@ describe("checkout audit", () => {
     expect(report.checks.map((check) => [check.name, check.count])).toEqual([
       ["settled", 0], ["stock", 0], ["holds", 0], ["money", 0], ["mails", 0], ["contracts", 0], ["dead-letters", 0], ["shipments", 0],
     ]);
-    expect(report.figures.orders.byStatus).toEqual({ CANCELLED: 2, COMPLETED: 2 });
+    expect(report.figures.orders.byStatus).toEqual({ CANCELLED: 3, COMPLETED: 2 });
     expect(report.figures.mails).toEqual({ cancelled: { sent: 2 }, confirmed: { sent: 2 }, shipped: { sent: 2 } });
     expect(report.figures.stock.reserved).toBe(0);
   }, 120_000);
