@@ -39,7 +39,12 @@ export async function startOrders(config: OrdersConfig, options: { log?: Logger;
           authSecret: config.AUTH_JWT_SECRET,
           rateLimits: { perUserPerMinute: config.RATE_LIMIT_PER_USER_PER_MINUTE, perIpPerMinute: config.RATE_LIMIT_PER_IP_PER_MINUTE },
           trustProxy: config.TRUST_PROXY,
-          admission: { maxInFlight: config.CHECKOUT_MAX_IN_FLIGHT, maxOpenOrders: config.CHECKOUT_MAX_OPEN_ORDERS },
+          admission: {
+            maxInFlight: config.CHECKOUT_MAX_IN_FLIGHT,
+            maxWaiting: config.CHECKOUT_MAX_WAITING,
+            maxWaitMs: config.CHECKOUT_MAX_WAIT_MS,
+            maxOpenOrders: config.CHECKOUT_MAX_OPEN_ORDERS,
+          },
           soldOut: hint.soldOut,
           onOutboxWritten: () => messaging.relay.wake(),
         });

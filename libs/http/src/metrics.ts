@@ -1,10 +1,12 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<"method" | "route" | "status">;
   counter(name: string, help: string, labelNames?: string[]): Counter<string>;
   histogram(name: string, help: string, labelNames?: string[], buckets?: number[]): Histogram<string>;
+  /** a value read when /metrics is scraped (a queue's length); registered once per name */
+  gauge(name: string, help: string, read: () => number): void;
 }
 
 export function createMetrics(service: string): Metrics {
@@ -35,6 +37,17 @@ export function createMetrics(service: string): Metrics {
       const histogram = new Histogram({ name, help, labelNames, buckets, registers: [registry] });
       histograms.set(name, histogram);
       return histogram;
+    },
+    gauge(name, help, read) {
+      if (registry.getSingleMetric(name)) return;
+      new Gauge({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.set(read());
+        },
+      });
     },
   };
 }

@@ -163,6 +163,9 @@ describe("smtpTransport against a real SMTP server", () => {
   it.each([
     { failure: "a recipient deferred with 451", given: (mail: Mail) => refuse("RCPT TO", mail.to, 451), reason: "451" },
     { failure: "the message deferred with 451 after DATA", given: (mail: Mail) => refuse("DATA", mail.to, 451), reason: "451" },
+    // a policy refusal of the message (DMARC, a sender domain not set up) is the configuration's as often as
+    // the mail's: retried with backoff (about 2 h) rather than given up on the first answer
+    { failure: "the message refused with 554 after DATA", given: (mail: Mail) => refuse("DATA", mail.to, 554), reason: "554" },
     { failure: "the sender refused with 553 (the relay's configuration, not this mail)", given: () => refuse("MAIL FROM", "orders@checkout.local", 553), reason: "553" },
     { failure: "a wrong password (535)", url: async () => smtpUrl().replace(":pass@", ":wrong@"), reason: "535" },
     { failure: "no credentials for a server that requires them (530)", url: async () => `smtp://127.0.0.1:${port}`, reason: "530" },

@@ -1,6 +1,6 @@
 import { HttpError } from "@checkout/http";
 
-/** Checkout is shed, not queued: the client is told when to come back. */
+/** A checkout refused for load: the client is told when to come back. */
 export class Overloaded extends HttpError {
   constructor(message: string, retryAfterSeconds: number) {
     super(503, "overloaded", message, undefined, { "Retry-After": String(retryAfterSeconds) });
@@ -10,23 +10,52 @@ export class Overloaded extends HttpError {
 export interface AdmissionLimits {
   /** checkouts this instance works on at once; 0: no limit */
   maxInFlight: number;
+  /** checkouts that may wait, first come first served, for one of those slots; 0: none wait */
+  maxWaiting: number;
+  /** how long one waits for its slot before it is answered 503 */
+  maxWaitMs: number;
   /** orders not yet COMPLETED or CANCELLED, across the system; 0: no limit */
   maxOpenOrders: number;
 }
 
+export interface Ticket {
+  /** gives the slot back (to the longest waiting checkout, if any); once, however often it is called */
+  done(): void;
+}
+
+/** What `enter` watches while a checkout waits: its client's connection (a node:http ServerResponse). */
+export interface Connection {
+  once(event: "close", listener: () => void): unknown;
+  off(event: "close", listener: () => void): unknown;
+}
+
 export interface Admission {
-  /** a slot among `maxInFlight` (give it back with `done`), or throws Overloaded; costs nothing */
-  enter(): { done(): void };
+  /**
+   * A slot among `maxInFlight`. When all are taken, waits for one behind the checkouts that came first;
+   * throws Overloaded when `maxWaiting` already wait, after `maxWaitMs`, or when `connection` closes
+   * first (the client went away: its checkout is not run).
+   */
+  enter(connection?: Connection): Ticket | Promise<Ticket>;
   /** throws Overloaded while `maxOpenOrders` or more orders are open */
   checkBacklog(): Promise<void>;
+  /** checkouts waiting for a slot now */
+  waiting(): number;
+}
+
+interface Waiter {
+  admit(ticket: Ticket): void;
 }
 
 /**
- * Backpressure for POST /checkout. A new order is refused with 503 and Retry-After when this instance
- * already works on `maxInFlight` checkouts (checked first, before the token or the body are read, so that
- * shedding stays cheap when the process is busiest), or when the saga is behind: `maxOpenOrders` orders
- * are still open. The open count is read at most every `refreshMs` (one shared query, however many
- * requests wait on it), so under load the check costs nothing per request.
+ * Backpressure for POST /checkout. This instance works on at most `maxInFlight` checkouts at once
+ * (checked first, before the token or the body are read, so that refusing stays cheap when the process
+ * is busiest). A checkout beyond them waits in a bounded queue and gets the next free slot, in the order
+ * they came: a flash sale's first buyers are served first, and a burst a little larger than the bound is
+ * smoothed instead of answered 503 and sent again. Beyond the queue, or after `maxWaitMs` in it, the
+ * answer is 503 with `Retry-After: 1`. A new order is also refused, 503 with `Retry-After: 2`, while
+ * the saga is behind: `maxOpenOrders` orders are still open. The open count is read at most every
+ * `refreshMs` (one shared query, however many requests wait on it), so under load the check costs
+ * nothing per request.
  */
 export function createAdmission({
   limits,
@@ -40,8 +69,47 @@ export function createAdmission({
   clock?: () => number;
 }): Admission {
   let inFlight = 0;
+  // first come first served; a waiter that gave up is deleted (a Set keeps insertion order)
+  const queue = new Set<Waiter>();
   let open: { count: number; at: number } | undefined;
   let reading: Promise<number> | undefined;
+
+  const ticket = (): Ticket => {
+    let released = false;
+    return {
+      done() {
+        if (released) return;
+        released = true;
+        const next = queue.values().next();
+        if (next.done) inFlight -= 1;
+        else {
+          queue.delete(next.value); // the slot passes straight on: inFlight stays
+          next.value.admit(ticket());
+        }
+      },
+    };
+  };
+
+  const wait = (connection: Connection | undefined) =>
+    new Promise<Ticket>((resolve, reject) => {
+      const leave = (error: Overloaded) => {
+        queue.delete(waiter);
+        clearTimeout(timer);
+        connection?.off("close", gone);
+        reject(error);
+      };
+      const waiter: Waiter = {
+        admit(granted) {
+          clearTimeout(timer);
+          connection?.off("close", gone);
+          resolve(granted);
+        },
+      };
+      const gone = () => leave(new Overloaded("the client went away while its checkout waited", 1));
+      const timer = setTimeout(() => leave(new Overloaded(`no checkout slot freed within ${limits.maxWaitMs} ms; try again shortly`, 1)), limits.maxWaitMs);
+      connection?.once("close", gone);
+      queue.add(waiter);
+    });
 
   const openOrders = async (): Promise<number> => {
     if (open && clock() - open.at < refreshMs) return open.count;
@@ -55,23 +123,21 @@ export function createAdmission({
   };
 
   return {
-    enter() {
-      if (limits.maxInFlight > 0 && inFlight >= limits.maxInFlight) {
-        throw new Overloaded(`${inFlight} checkouts are in progress on this instance; try again shortly`, 1);
+    enter(connection) {
+      if (limits.maxInFlight === 0 || inFlight < limits.maxInFlight) {
+        inFlight += 1;
+        return ticket();
       }
-      inFlight += 1;
-      let released = false;
-      return {
-        done() {
-          if (!released) inFlight -= 1;
-          released = true;
-        },
-      };
+      if (queue.size >= limits.maxWaiting || limits.maxWaitMs === 0) {
+        throw new Overloaded(`${inFlight} checkouts are in progress on this instance and ${queue.size} waiting; try again shortly`, 1);
+      }
+      return wait(connection);
     },
     async checkBacklog() {
       if (limits.maxOpenOrders === 0) return;
       const count = await openOrders();
       if (count >= limits.maxOpenOrders) throw new Overloaded(`${count} orders are still being processed; try again shortly`, 2);
     },
+    waiting: () => queue.size,
   };
 }

@@ -1,15 +1,25 @@
-import { describe, expect, it } from "vitest";
-import { createAdmission, Overloaded } from "./admission.ts";
+import { EventEmitter } from "node:events";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createAdmission, Overloaded, type AdmissionLimits, type Ticket } from "./admission.ts";
 
-const refusal = (work: () => unknown) =>
-  Promise.resolve()
-    .then(work)
-    .then(() => undefined, (error: unknown) => error);
+const limited = (limits: Partial<AdmissionLimits>) =>
+  createAdmission({ limits: { maxInFlight: 0, maxWaiting: 0, maxWaitMs: 0, maxOpenOrders: 0, ...limits }, countOpenOrders: async () => 0 });
+
+/** What `work` threw or rejected with (undefined if it succeeded); `work` is called at once */
+const refusal = (work: () => unknown): Promise<unknown> => {
+  try {
+    return Promise.resolve(work()).then(() => undefined, (error: unknown) => error);
+  } catch (error) {
+    return Promise.resolve(error);
+  }
+};
 
 describe("checkout admission", () => {
-  it("takes checkouts up to maxInFlight, sheds the next with Retry-After, and takes one again when a slot frees", async () => {
-    const admission = createAdmission({ limits: { maxInFlight: 2, maxOpenOrders: 0 }, countOpenOrders: async () => 0 });
-    const first = admission.enter();
+  afterEach(() => vi.useRealTimers());
+
+  it("without a queue, takes checkouts up to maxInFlight, sheds the next with Retry-After, and takes one again when a slot frees", async () => {
+    const admission = limited({ maxInFlight: 2 });
+    const first = admission.enter() as Ticket;
     admission.enter();
     const shed = await refusal(() => admission.enter());
     expect(shed).toBeInstanceOf(Overloaded);
@@ -25,7 +35,7 @@ describe("checkout admission", () => {
     let open = 10;
     let reads = 0;
     const admission = createAdmission({
-      limits: { maxInFlight: 0, maxOpenOrders: 10 },
+      limits: { maxInFlight: 0, maxWaiting: 0, maxWaitMs: 0, maxOpenOrders: 10 },
       countOpenOrders: async () => (reads++, open),
       refreshMs: 500,
       clock: () => now,
@@ -45,7 +55,7 @@ describe("checkout admission", () => {
   it("a failed count refuses the checkout with the error, and the next check reads again", async () => {
     let fail = true;
     const admission = createAdmission({
-      limits: { maxInFlight: 0, maxOpenOrders: 5 },
+      limits: { maxInFlight: 0, maxWaiting: 0, maxWaitMs: 0, maxOpenOrders: 5 },
       countOpenOrders: async () => {
         if (fail) throw new Error("database down");
         return 0;
@@ -54,5 +64,72 @@ describe("checkout admission", () => {
     expect(await refusal(() => admission.checkBacklog())).toMatchObject({ message: "database down" });
     fail = false;
     await admission.checkBacklog();
+  });
+
+  it("beyond maxInFlight, checkouts wait and each freed slot goes to the one that came first", async () => {
+    const admission = limited({ maxInFlight: 2, maxWaiting: 3, maxWaitMs: 60_000 });
+    const running = [admission.enter() as Ticket, admission.enter() as Ticket];
+    const admitted: number[] = [];
+    const waits = [0, 1, 2].map((n) => Promise.resolve(admission.enter()).then((ticket) => (admitted.push(n), ticket)));
+    expect(admission.waiting()).toBe(3);
+    expect(await refusal(() => admission.enter())).toMatchObject({ status: 503, headers: { "Retry-After": "1" } }); // the queue is full
+
+    running[1]!.done();
+    running[1]!.done(); // once only: one slot, one waiter
+    const first = await waits[0]!;
+    await Promise.resolve();
+    expect(admitted).toEqual([0]);
+    running[0]!.done();
+    first.done();
+    const [, second, third] = await Promise.all(waits);
+    expect(admitted).toEqual([0, 1, 2]);
+    expect(admission.waiting()).toBe(0);
+
+    // the slots were handed on, never added: both are taken, by the last two waiters
+    const queued = admission.enter();
+    expect(queued).toBeInstanceOf(Promise);
+    second!.done();
+    third!.done();
+    (await queued).done();
+    expect(admission.enter()).not.toBeInstanceOf(Promise);
+  });
+
+  it("a checkout that waited maxWaitMs is answered 503 and leaves its place; the next freed slot goes to one still waiting", async () => {
+    vi.useFakeTimers();
+    const admission = limited({ maxInFlight: 1, maxWaiting: 5, maxWaitMs: 2_000 });
+    const running = admission.enter() as Ticket;
+    const early = refusal(() => admission.enter());
+    vi.advanceTimersByTime(1_000);
+    const late = Promise.resolve(admission.enter());
+    vi.advanceTimersByTime(1_000);
+    expect(await early).toMatchObject({ status: 503, code: "overloaded", headers: { "Retry-After": "1" } });
+    expect(admission.waiting()).toBe(1);
+    running.done();
+    expect(admission.waiting()).toBe(0);
+    (await late).done();
+    expect(admission.enter()).not.toBeInstanceOf(Promise); // the slot came back
+  });
+
+  it("a checkout whose client goes away while it waits leaves the queue and is never run", async () => {
+    const admission = limited({ maxInFlight: 1, maxWaiting: 5, maxWaitMs: 60_000 });
+    const running = admission.enter() as Ticket;
+    const connection = new EventEmitter();
+    const abandoned = refusal(() => admission.enter(connection));
+    const stays = new EventEmitter();
+    const next = Promise.resolve(admission.enter(stays));
+    connection.emit("close");
+    expect(await abandoned).toBeInstanceOf(Overloaded);
+    expect(admission.waiting()).toBe(1);
+    running.done();
+    await next;
+    expect(stays.listenerCount("close")).toBe(0); // no listener left behind on a served connection
+    expect(connection.listenerCount("close")).toBe(0);
+  });
+
+  it("maxWaiting 0 sheds at once, as before the queue", async () => {
+    const admission = limited({ maxInFlight: 1, maxWaiting: 0, maxWaitMs: 2_000 });
+    admission.enter();
+    expect(await refusal(() => admission.enter())).toBeInstanceOf(Overloaded);
+    expect(admission.waiting()).toBe(0);
   });
 });

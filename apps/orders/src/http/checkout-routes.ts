@@ -20,6 +20,9 @@ const send = (c: Context, { status, body, headers }: StoredResponse, replayed: b
 
 const storedHeaders = (headers: Headers) => Object.fromEntries([...headers].filter(([name]) => name !== "content-length"));
 
+/** `orders_checkout_total{outcome}`: accepted, sold_out, refused, replayed, shed */
+export const checkoutOutcomes = (metrics: Metrics) => metrics.counter("orders_checkout_total", "Checkout requests by outcome", ["outcome"]);
+
 /**
  * POST /checkout: validate, claim the user's Idempotency-Key, place the order of the user's cart, store
  * the response, then delete the cart. Invalid requests (400/415/413) are refused before the claim and leave no record;
@@ -41,7 +44,7 @@ export function checkoutRoutes({
   metrics: Metrics;
   admission: Admission;
 }) {
-  const outcomes = metrics.counter("orders_checkout_total", "Checkout requests by outcome", ["outcome"]);
+  const outcomes = checkoutOutcomes(metrics);
 
   return new Hono<AppEnv>().post("/checkout", async (c) => {
     const { id: userId } = currentUser(c);

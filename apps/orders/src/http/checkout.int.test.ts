@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CheckoutAccepted, CheckoutRequest, OrderPlaced } from "@checkout/contracts";
 import { ADDRESS, fieldsOf, problemOf, startHarness, type Harness } from "./test-harness.ts";
 import { idempotencyKvKey, requestHashOf } from "./request-hash.ts";
+import { listen, type RunningServer } from "@checkout/http";
 
 let h: Harness;
 beforeAll(async () => {
@@ -24,7 +25,26 @@ const kvRecord = async (key: string) => {
   const entry = await h.kv.get(idempotencyKvKey("checkout", h.user, key));
   return entry && entry.operation === "PUT" ? entry.json<{ state: string; requestHash: string }>() : null;
 };
-const ordersWithKey = async (key: string) => (await h.sql`SELECT id, status FROM orders WHERE idempotency_key = ${key}`).length;
+const ordersWithKeyOf = async (harness: Harness, key: string) => (await harness.sql`SELECT id, status FROM orders WHERE idempotency_key = ${key}`).length;
+const ordersWithKey = (key: string) => ordersWithKeyOf(h, key);
+
+/** Locks the orders table in a transaction of its own until the returned function is called. */
+async function lockOrders(harness: Harness): Promise<() => Promise<void>> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const lock = harness.sql.begin(async (tx) => {
+    await tx`LOCK TABLE orders IN EXCLUSIVE MODE`;
+    locked();
+    await held;
+  });
+  await isLocked;
+  return async () => {
+    release();
+    await lock;
+  };
+}
 
 describe("POST /api/checkout", () => {
   it("accepts the order: 202, a PENDING order, one OrderPlaced in the outbox, a timeline entry, the cart gone", async () => {
@@ -220,7 +240,7 @@ describe("claims left by a crashed process", () => {
 describe("backpressure", () => {
   let busy: Harness;
   beforeAll(async () => {
-    busy = await startHarness({ admission: { maxInFlight: 0, maxOpenOrders: 2 } });
+    busy = await startHarness({ admission: { maxInFlight: 0, maxWaiting: 0, maxWaitMs: 0, maxOpenOrders: 2 } });
   });
   afterAll(() => busy?.close());
 
@@ -251,23 +271,13 @@ describe("backpressure", () => {
 describe("backpressure in flight", () => {
   let one: Harness;
   beforeAll(async () => {
-    one = await startHarness({ admission: { maxInFlight: 1, maxOpenOrders: 0 } });
+    one = await startHarness({ admission: { maxInFlight: 1, maxWaiting: 0, maxWaitMs: 0, maxOpenOrders: 0 } });
   });
   afterAll(() => one?.close());
 
-  it("answers 503 with Retry-After: 1 to a checkout beyond the in-flight bound, before reading its token or body, and takes checkouts again once the slot is free", async () => {
+  it("without a queue, answers 503 with Retry-After: 1 to a checkout beyond the in-flight bound, before reading its token or body, and takes checkouts again once the slot is free", async () => {
     const cartId = await one.cartWith({ "MUG-LOGO": 1 });
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    // a transaction that keeps the orders table locked: the first checkout waits on its insert
-    const lock = one.sql.begin(async (tx) => {
-      await tx`LOCK TABLE orders IN EXCLUSIVE MODE`;
-      locked();
-      await held;
-    });
-    await isLocked;
+    const unlock = await lockOrders(one); // the first checkout waits on its insert
     const first = one.call("POST", "/api/checkout", checkoutBody(cartId), { "Idempotency-Key": newKey() });
     await new Promise((resolve) => setTimeout(resolve, 300));
 
@@ -276,10 +286,65 @@ describe("backpressure in flight", () => {
     expect(shed.headers.get("retry-after")).toBe("1");
     expect(await problemOf(shed)).toMatchObject({ status: 503, code: "overloaded" });
 
-    release();
-    await lock;
+    await unlock();
     expect((await first).status).toBe(202);
     const next = await one.call("POST", "/api/checkout", checkoutBody(await one.cartWith({ "MUG-LOGO": 1 })), { "Idempotency-Key": newKey() });
     expect(next.status).toBe(202);
+  });
+});
+
+describe("backpressure: the queue for a slot", () => {
+  let queued: Harness;
+  let server: RunningServer;
+  beforeAll(async () => {
+    queued = await startHarness({ admission: { maxInFlight: 1, maxWaiting: 2, maxWaitMs: 20_000, maxOpenOrders: 0 } });
+    server = await listen(queued.app);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await queued?.close();
+  });
+
+  it("over HTTP: a checkout beyond the bound waits and is then served; beyond the queue it is answered 503 at once; one whose client hangs up while waiting is never run", async () => {
+    const post = (cartId: string, key: string, signal?: AbortSignal) =>
+      fetch(`${server.url}/api/checkout`, {
+        method: "POST",
+        headers: { ...queued.auth, "content-type": "application/json", "Idempotency-Key": key },
+        body: JSON.stringify(checkoutBody(cartId)),
+        ...(signal ? { signal } : {}),
+      });
+    const carts = await Promise.all([1, 2, 3].map(() => queued.cartWith({ "MUG-LOGO": 1 })));
+    const [first, gone, waits] = carts.map(() => newKey()) as [string, string, string];
+    const unlock = await lockOrders(queued); // the first checkout waits on its insert
+    const settle = (response: Promise<Response>) => response.then((r) => r, (error: Error) => error);
+    const running = settle(post(carts[0]!, first));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const hangUp = new AbortController();
+    const abandoned = settle(post(carts[1]!, gone, hangUp.signal));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const waiting = settle(post(carts[2]!, waits));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/orders_checkout_waiting\{[^}]*\} 2\b/);
+    const shed = await fetch(`${server.url}/api/checkout`, { method: "POST", body: "not even JSON" });
+    expect(shed.status).toBe(503);
+    expect(shed.headers.get("retry-after")).toBe("1");
+    expect(await problemOf(shed)).toMatchObject({ status: 503, code: "overloaded" });
+
+    hangUp.abort();
+    expect(await abandoned).toBeInstanceOf(Error);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await unlock();
+    expect(((await running) as Response).status).toBe(202);
+    expect(((await waiting) as Response).status).toBe(202);
+    // the client that hung up got no order, and its cart and key are as they were: a retry gets the order
+    expect(await ordersWithKeyOf(queued, gone)).toBe(0);
+    expect((await queued.call("GET", `/api/cart/${carts[1]}`)).status).toBe(200);
+    expect((await post(carts[1]!, gone)).status).toBe(202);
+
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/orders_checkout_total\{outcome="shed"[^}]*\} 2\b/); // beyond the queue, and the one that hung up
+    expect(metrics).toMatch(/orders_checkout_wait_seconds_count\{[^}]*\} 1\b/);
+    expect(metrics).toMatch(/orders_checkout_waiting\{[^}]*\} 0\b/);
   });
 });

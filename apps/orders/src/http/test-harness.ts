@@ -53,7 +53,7 @@ export interface Harness {
 export async function startHarness({
   cartTtlSeconds = 600,
   rateLimits = { perUserPerMinute: 0, perIpPerMinute: 0 },
-  admission = { maxInFlight: 0, maxOpenOrders: 0 },
+  admission = { maxInFlight: 0, maxWaiting: 0, maxWaitMs: 0, maxOpenOrders: 0 },
   soldOutHintMs = 0,
 }: {
   cartTtlSeconds?: number;
