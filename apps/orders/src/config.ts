@@ -23,8 +23,8 @@ export const OrdersConfig = baseConfig.extend({
   CHECKOUT_MAX_IN_FLIGHT: config.z.coerce.number().int().min(0).default(256),
   /** backpressure: checkouts that wait, first come first served, for one of those; beyond them, 503 at once */
   CHECKOUT_MAX_WAITING: config.z.coerce.number().int().min(0).default(1_024),
-  /** backpressure: how long a checkout waits for its turn before it is answered 503 */
-  CHECKOUT_MAX_WAIT_MS: config.z.coerce.number().int().min(0).default(10_000),
+  /** backpressure: how long a checkout waits for its turn before it is answered 503; 0: none waits */
+  CHECKOUT_MAX_WAIT_MS: config.z.coerce.number().int().min(0).max(60_000).default(10_000),
   /**
    * backpressure: open (not yet COMPLETED or CANCELLED) orders before checkout answers 503; 0: no limit.
    * About the sagas/s the deployment completes times the seconds of queue it accepts (Little's law)

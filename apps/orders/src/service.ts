@@ -7,6 +7,7 @@ import { orderHandlers } from "./handlers/index.ts";
 import { createOrdersApp } from "./http/app.ts";
 import { seedCatalog } from "./seed/catalog.ts";
 import { startSoldOutHint } from "./sold-out-watch.ts";
+import { createStockClient } from "./http/stock-client.ts";
 
 export const ORDERS_MIGRATIONS = new URL("./db/migrations", import.meta.url).pathname;
 
@@ -23,7 +24,9 @@ export async function startOrders(config: OrdersConfig, options: { log?: Logger;
       buckets: [{ name: Buckets.idempotency, ttlMs: config.IDEMPOTENCY_TTL_MS }],
       handlers: orderHandlers,
       app: ({ sql, log, metrics, messaging, readiness }) => {
-        hint = startSoldOutHint({ nc: messaging.nc, ttlMs: config.CHECKOUT_SOLD_OUT_HINT_MS, log });
+        // an aged hint is checked with inventory's stock API before it is let go (domain/sold-out.ts)
+        const recheck = createStockClient({ baseUrl: config.INVENTORY_URL, log });
+        hint = startSoldOutHint({ nc: messaging.nc, ttlMs: config.CHECKOUT_SOLD_OUT_HINT_MS, recheck, log });
         return createOrdersApp({
           sql,
           redis,

@@ -1,7 +1,7 @@
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { InventoryRejected, InventoryReleased } from "@checkout/contracts";
 import type { Logger } from "@checkout/log";
-import { createSoldOutBoard, type SoldOutBoard } from "./domain/sold-out.ts";
+import { createSoldOutBoard, type Recheck, type SoldOutBoard } from "./domain/sold-out.ts";
 
 const decoder = new TextDecoder();
 
@@ -29,7 +29,8 @@ function watchSoldOut({ nc, board, log, clock = Date.now }: { nc: NatsConnection
       // as old as inventory's decision (never newer than now): a rejection published late, or a dead
       // letter replayed days later, tells nothing about the stock now
       const event = InventoryRejected.parse(envelope);
-      board.rejected(event.data.lines, Math.min(clock(), Date.parse(event.time) || 0));
+      const now = clock();
+      board.rejected(event.data.lines, Math.min(now, Date.parse(event.time) || 0), now);
     }),
     listen(InventoryReleased.filter, (envelope) => board.released(InventoryReleased.parse(envelope).data.lines.map((line) => line.sku))),
   ];
@@ -42,10 +43,11 @@ function watchSoldOut({ nc, board, log, clock = Date.now }: { nc: NatsConnection
 
 /**
  * The sold-out hint as checkout uses it: a board fed from `nc` for `ttlMs` (0: off, nothing is
- * subscribed and nothing is ever refused), and the question checkout asks it.
+ * subscribed and nothing is ever refused), which asks `recheck` (inventory's stock API) before it lets
+ * an aged hint go, and the question checkout asks it.
  */
-export function startSoldOutHint({ nc, ttlMs, log }: { nc: NatsConnection; ttlMs: number; log: Logger }): { soldOut(skus: string[]): string[]; stop(): void } {
-  const board = createSoldOutBoard({ ttlMs });
+export function startSoldOutHint({ nc, ttlMs, recheck, log }: { nc: NatsConnection; ttlMs: number; recheck?: Recheck | undefined; log: Logger }): { soldOut(skus: string[]): string[]; stop(): void } {
+  const board = createSoldOutBoard({ ttlMs, recheck });
   const watch = ttlMs > 0 ? watchSoldOut({ nc, board, log }) : undefined;
   return {
     soldOut: (skus) => board.soldOut(skus, Date.now()),

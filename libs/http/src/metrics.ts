@@ -5,7 +5,11 @@ export interface Metrics {
   httpDuration: Histogram<"method" | "route" | "status">;
   counter(name: string, help: string, labelNames?: string[]): Counter<string>;
   histogram(name: string, help: string, labelNames?: string[], buckets?: number[]): Histogram<string>;
-  /** a value read when /metrics is scraped (a queue's length); registered once per name */
+  /**
+   * a value read when /metrics is scraped (a queue's length). A second call with the same name replaces
+   * the reader: one app per process in production; tests that build several apps on one Metrics read
+   * the latest
+   */
   gauge(name: string, help: string, read: () => number): void;
 }
 
@@ -15,6 +19,7 @@ export function createMetrics(service: string): Metrics {
   collectDefaultMetrics({ register: registry });
   const counters = new Map<string, Counter<string>>();
   const histograms = new Map<string, Histogram<string>>();
+  const readers = new Map<string, () => number>();
   return {
     registry,
     httpDuration: new Histogram({
@@ -39,13 +44,15 @@ export function createMetrics(service: string): Metrics {
       return histogram;
     },
     gauge(name, help, read) {
-      if (registry.getSingleMetric(name)) return;
+      const known = readers.has(name);
+      readers.set(name, read);
+      if (known) return;
       new Gauge({
         name,
         help,
         registers: [registry],
         collect() {
-          this.set(read());
+          this.set(readers.get(name)!());
         },
       });
     },

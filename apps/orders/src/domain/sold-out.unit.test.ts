@@ -36,4 +36,66 @@ describe("the sold-out board", () => {
     board.released(["MUG"]);
     expect(board.soldOut(["MUG", "CAP"], 1_001)).toEqual(["CAP"]);
   });
+
+  it("takes no rejection that is already older than the TTL when it arrives", () => {
+    const board = createSoldOutBoard({ ttlMs: 2_000 });
+    board.rejected([empty("MUG")], 1_000, 3_000);
+    expect(board.soldOut(["MUG"], 3_000)).toEqual([]);
+  });
+
+  describe("with a recheck", () => {
+    const answers = () => {
+      const asked: Array<{ sku: string; answer(available: number | null): Promise<void> }> = [];
+      const recheck = (sku: string) =>
+        new Promise<number | null>((resolve) => {
+          asked.push({ sku, answer: async (available) => (resolve(available), await new Promise((done) => setTimeout(done, 0))) });
+        });
+      return { asked, recheck };
+    };
+
+    it("keeps an aged SKU refused while it asks inventory, once however many checkouts come, and renews it on 0 available as of the question", async () => {
+      const { asked, recheck } = answers();
+      const board = createSoldOutBoard({ ttlMs: 2_000, recheck });
+      board.rejected([empty("MUG")], 1_000);
+      expect(board.soldOut(["MUG"], 3_000)).toEqual(["MUG"]);
+      expect(board.soldOut(["MUG"], 3_100)).toEqual(["MUG"]);
+      expect(asked.map((a) => a.sku)).toEqual(["MUG"]);
+      await asked[0]!.answer(0);
+      expect(board.soldOut(["MUG"], 4_999)).toEqual(["MUG"]);
+      expect(asked).toHaveLength(1); // renewed as of 3,000: no question before 5,000
+      expect(board.soldOut(["MUG"], 5_000)).toEqual(["MUG"]);
+      expect(asked).toHaveLength(2);
+    });
+
+    it("lets an aged SKU go when inventory has units again (a restock) or cannot say", async () => {
+      for (const answer of [3, null]) {
+        const { asked, recheck } = answers();
+        const board = createSoldOutBoard({ ttlMs: 2_000, recheck });
+        board.rejected([empty("MUG")], 1_000);
+        expect(board.soldOut(["MUG"], 3_000)).toEqual(["MUG"]);
+        await asked[0]!.answer(answer);
+        expect(board.soldOut(["MUG"], 3_001)).toEqual([]);
+      }
+    });
+
+    it("a failed question lets the SKU go, as an answer of 'cannot say'", async () => {
+      const board = createSoldOutBoard({ ttlMs: 2_000, recheck: async () => Promise.reject(new Error("down")) });
+      board.rejected([empty("MUG")], 1_000);
+      expect(board.soldOut(["MUG"], 3_000)).toEqual(["MUG"]);
+      await new Promise((done) => setTimeout(done, 0));
+      expect(board.soldOut(["MUG"], 3_001)).toEqual([]);
+    });
+
+    it("a release heard while it asks wins over an answer of 0; a rejection heard meanwhile wins over an answer of units", async () => {
+      const { asked, recheck } = answers();
+      const board = createSoldOutBoard({ ttlMs: 2_000, recheck });
+      board.rejected([empty("MUG"), empty("CAP")], 1_000);
+      expect(board.soldOut(["MUG", "CAP"], 3_000)).toEqual(["MUG", "CAP"]);
+      board.released(["MUG"]);
+      board.rejected([empty("CAP")], 3_050);
+      await asked[0]!.answer(0);
+      await asked[1]!.answer(4);
+      expect(board.soldOut(["MUG", "CAP"], 3_100)).toEqual(["CAP"]);
+    });
+  });
 });

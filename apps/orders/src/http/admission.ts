@@ -1,8 +1,17 @@
-import { HttpError } from "@checkout/http";
+import type { Context, MiddlewareHandler } from "hono";
+import { HttpError, type AppEnv, type Metrics } from "@checkout/http";
+import { checkoutOutcomes } from "./checkout-routes.ts";
+
+/** Why a checkout was refused for load */
+export type OverloadReason = "queue_full" | "waited_out" | "gone" | "backlog";
 
 /** A checkout refused for load: the client is told when to come back. */
 export class Overloaded extends HttpError {
-  constructor(message: string, retryAfterSeconds: number) {
+  constructor(
+    message: string,
+    retryAfterSeconds: number,
+    readonly reason: OverloadReason,
+  ) {
     super(503, "overloaded", message, undefined, { "Retry-After": String(retryAfterSeconds) });
   }
 }
@@ -12,7 +21,7 @@ export interface AdmissionLimits {
   maxInFlight: number;
   /** checkouts that may wait, first come first served, for one of those slots; 0: none wait */
   maxWaiting: number;
-  /** how long one waits for its slot before it is answered 503 */
+  /** how long one waits for its slot before it is answered 503; 0: none wait */
   maxWaitMs: number;
   /** orders not yet COMPLETED or CANCELLED, across the system; 0: no limit */
   maxOpenOrders: number;
@@ -33,7 +42,8 @@ export interface Admission {
   /**
    * A slot among `maxInFlight`. When all are taken, waits for one behind the checkouts that came first;
    * throws Overloaded when `maxWaiting` already wait, after `maxWaitMs`, or when `connection` closes
-   * first (the client went away: its checkout is not run).
+   * first (the client went away: its checkout is not run). A free slot is returned as it is, not in a
+   * promise: the common case costs no extra turn of the event loop.
    */
   enter(connection?: Connection): Ticket | Promise<Ticket>;
   /** throws Overloaded while `maxOpenOrders` or more orders are open */
@@ -105,8 +115,8 @@ export function createAdmission({
           resolve(granted);
         },
       };
-      const gone = () => leave(new Overloaded("the client went away while its checkout waited", 1));
-      const timer = setTimeout(() => leave(new Overloaded(`no checkout slot freed within ${limits.maxWaitMs} ms; try again shortly`, 1)), limits.maxWaitMs);
+      const gone = () => leave(new Overloaded("the client went away while its checkout waited", 1, "gone"));
+      const timer = setTimeout(() => leave(new Overloaded(`no checkout slot freed within ${limits.maxWaitMs} ms; try again shortly`, 1, "waited_out")), limits.maxWaitMs);
       connection?.once("close", gone);
       queue.add(waiter);
     });
@@ -129,15 +139,53 @@ export function createAdmission({
         return ticket();
       }
       if (queue.size >= limits.maxWaiting || limits.maxWaitMs === 0) {
-        throw new Overloaded(`${inFlight} checkouts are in progress on this instance and ${queue.size} waiting; try again shortly`, 1);
+        throw new Overloaded(`${inFlight} checkouts are in progress on this instance and ${queue.size} waiting; try again shortly`, 1, "queue_full");
       }
       return wait(connection);
     },
     async checkBacklog() {
       if (limits.maxOpenOrders === 0) return;
       const count = await openOrders();
-      if (count >= limits.maxOpenOrders) throw new Overloaded(`${count} orders are still being processed; try again shortly`, 2);
+      if (count >= limits.maxOpenOrders) throw new Overloaded(`${count} orders are still being processed; try again shortly`, 2, "backlog");
     },
     waiting: () => queue.size,
+  };
+}
+
+/** The client's connection, when the app is served by @hono/node-server (not for app.request in tests). */
+const connectionOf = (c: Context<AppEnv>): Connection | undefined => (c.env as { outgoing?: Connection } | undefined)?.outgoing;
+
+/**
+ * The in-flight bound as the first middleware of POST /checkout: holds a slot for the rest of the
+ * request, or answers 503. Counts refusals as `orders_checkout_total{outcome="shed"}`, every wait in
+ * `orders_checkout_wait_seconds{result}` (admitted, waited_out, gone) and the queue in
+ * `orders_checkout_waiting`.
+ */
+export function admit({ admission, metrics, maxWaitMs }: { admission: Admission; metrics: Metrics; maxWaitMs: number }): MiddlewareHandler<AppEnv> {
+  const outcomes = checkoutOutcomes(metrics);
+  const limitS = Math.max(maxWaitMs / 1000, 0.01); // the last bucket is the limit: a wait that reached it
+  const buckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30].filter((seconds) => seconds < limitS).concat(limitS);
+  const waits = metrics.histogram("orders_checkout_wait_seconds", "Time checkouts that found every slot taken waited, by how the wait ended", ["result"], buckets);
+  metrics.gauge("orders_checkout_waiting", "Checkouts waiting for a slot now", () => admission.waiting());
+
+  return async function admitCheckout(c, next) {
+    let ticket: Ticket;
+    const started = performance.now();
+    let waited = false;
+    try {
+      const entered = admission.enter(connectionOf(c));
+      waited = entered instanceof Promise;
+      ticket = waited ? await entered : (entered as Ticket);
+      if (waited) waits.observe({ result: "admitted" }, (performance.now() - started) / 1000);
+    } catch (error) {
+      if (waited && error instanceof Overloaded) waits.observe({ result: error.reason }, (performance.now() - started) / 1000);
+      outcomes.inc({ outcome: "shed" });
+      throw error;
+    }
+    try {
+      await next();
+    } finally {
+      ticket.done();
+    }
   };
 }

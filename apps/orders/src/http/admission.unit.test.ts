@@ -72,7 +72,7 @@ describe("checkout admission", () => {
     const admitted: number[] = [];
     const waits = [0, 1, 2].map((n) => Promise.resolve(admission.enter()).then((ticket) => (admitted.push(n), ticket)));
     expect(admission.waiting()).toBe(3);
-    expect(await refusal(() => admission.enter())).toMatchObject({ status: 503, headers: { "Retry-After": "1" } }); // the queue is full
+    expect(await refusal(() => admission.enter())).toMatchObject({ status: 503, reason: "queue_full", headers: { "Retry-After": "1" } });
 
     running[1]!.done();
     running[1]!.done(); // once only: one slot, one waiter
@@ -102,7 +102,7 @@ describe("checkout admission", () => {
     vi.advanceTimersByTime(1_000);
     const late = Promise.resolve(admission.enter());
     vi.advanceTimersByTime(1_000);
-    expect(await early).toMatchObject({ status: 503, code: "overloaded", headers: { "Retry-After": "1" } });
+    expect(await early).toMatchObject({ status: 503, code: "overloaded", reason: "waited_out", headers: { "Retry-After": "1" } });
     expect(admission.waiting()).toBe(1);
     running.done();
     expect(admission.waiting()).toBe(0);
@@ -118,7 +118,7 @@ describe("checkout admission", () => {
     const stays = new EventEmitter();
     const next = Promise.resolve(admission.enter(stays));
     connection.emit("close");
-    expect(await abandoned).toBeInstanceOf(Overloaded);
+    expect(await abandoned).toMatchObject({ status: 503, reason: "gone" });
     expect(admission.waiting()).toBe(1);
     running.done();
     await next;
@@ -126,10 +126,13 @@ describe("checkout admission", () => {
     expect(connection.listenerCount("close")).toBe(0);
   });
 
-  it("maxWaiting 0 sheds at once, as before the queue", async () => {
-    const admission = limited({ maxInFlight: 1, maxWaiting: 0, maxWaitMs: 2_000 });
+  it.each([
+    { maxWaiting: 0, maxWaitMs: 2_000 },
+    { maxWaiting: 10, maxWaitMs: 0 },
+  ])("maxWaiting $maxWaiting, maxWaitMs $maxWaitMs: sheds at once, as before the queue", async (queue) => {
+    const admission = limited({ maxInFlight: 1, ...queue });
     admission.enter();
-    expect(await refusal(() => admission.enter())).toBeInstanceOf(Overloaded);
+    expect(await refusal(() => admission.enter())).toMatchObject({ status: 503, reason: "queue_full" });
     expect(admission.waiting()).toBe(0);
   });
 });

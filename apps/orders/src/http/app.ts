@@ -1,11 +1,11 @@
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
 import { clientIp, createApp, currentUser, requireUser, type AppEnv } from "@checkout/http";
 import { createCartStore } from "../db/queries/carts.ts";
 import { createProductCatalog } from "../db/queries/product-cache.ts";
 import { createCartPricing } from "./cart-pricing.ts";
 import { cartRoutes } from "./cart-routes.ts";
 import { catalogRoutes } from "./catalog-routes.ts";
-import { checkoutOutcomes, checkoutRoutes } from "./checkout-routes.ts";
+import { checkoutRoutes } from "./checkout-routes.ts";
 import type { OrdersDeps } from "./deps.ts";
 import { createIdempotencyStore } from "./idempotency.ts";
 import { orderRoutes } from "./order-routes.ts";
@@ -15,11 +15,8 @@ import { createStatusFeed } from "./status-feed.ts";
 import { createPlaceOrder } from "./place-order.ts";
 import { createStockClient } from "./stock-client.ts";
 import { rateLimit } from "./rate-limit.ts";
-import { createAdmission, type Connection, type Ticket } from "./admission.ts";
+import { admit, createAdmission } from "./admission.ts";
 import { countOpenOrders } from "../db/queries/orders.ts";
-
-/** The client's connection, when the app is served by @hono/node-server (not for app.request in tests). */
-const connectionOf = (c: Context<AppEnv>): Connection | undefined => (c.env as { outgoing?: Connection } | undefined)?.outgoing;
 
 /** Everything under these needs a bearer token; the catalog (/api/products) stays public. */
 const SHOPPER_PATHS = ["/api/cart/*", "/api/checkout", "/api/orders/*"];
@@ -34,28 +31,7 @@ export function createOrdersApp(deps: OrdersDeps): Hono<AppEnv> {
 
   // the in-flight bound first, before any work (token, rate limit, body): wait for a slot or be shed
   const admission = createAdmission({ limits: deps.admission, countOpenOrders: () => countOpenOrders(sql) });
-  const outcomes = checkoutOutcomes(metrics);
-  const waited = metrics.histogram("orders_checkout_wait_seconds", "Time checkouts that found every slot taken waited for one", [], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5]);
-  metrics.gauge("orders_checkout_waiting", "Checkouts waiting for a slot now", () => admission.waiting());
-  app.post("/api/checkout", async (c, next) => {
-    let ticket: Ticket;
-    try {
-      const entered = admission.enter(connectionOf(c));
-      if (entered instanceof Promise) {
-        const started = performance.now();
-        ticket = await entered;
-        waited.observe((performance.now() - started) / 1000);
-      } else ticket = entered;
-    } catch (error) {
-      outcomes.inc({ outcome: "shed" });
-      throw error;
-    }
-    try {
-      await next();
-    } finally {
-      ticket.done();
-    }
-  });
+  app.post("/api/checkout", admit({ admission, metrics, maxWaitMs: deps.admission.maxWaitMs }));
 
   const { perUserPerMinute, perIpPerMinute } = deps.rateLimits;
   app.use(

@@ -3,6 +3,7 @@ import { CheckoutAccepted, CheckoutRequest, OrderPlaced } from "@checkout/contra
 import { ADDRESS, fieldsOf, problemOf, startHarness, type Harness } from "./test-harness.ts";
 import { idempotencyKvKey, requestHashOf } from "./request-hash.ts";
 import { listen, type RunningServer } from "@checkout/http";
+import { waitFor } from "@checkout/testing";
 
 let h: Harness;
 beforeAll(async () => {
@@ -317,15 +318,18 @@ describe("backpressure: the queue for a slot", () => {
     const [first, gone, waits] = carts.map(() => newKey()) as [string, string, string];
     const unlock = await lockOrders(queued); // the first checkout waits on its insert
     const settle = (response: Promise<Response>) => response.then((r) => r, (error: Error) => error);
+    const scrape = async () => (await fetch(`${server.url}/metrics`)).text();
+    const waitingNow = async (n: number) =>
+      waitFor(async () => (new RegExp(`orders_checkout_waiting\\{[^}]*\\} ${n}\\b`).test(await scrape()) ? true : undefined), { what: `${n} checkouts waiting`, timeoutMs: 10_000 });
     const running = settle(post(carts[0]!, first));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // it holds the only slot once its insert waits on the lock
+    await waitFor(async () => ((await queued.sql`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).length > 0 ? true : undefined), { what: "the first checkout blocked on the lock", timeoutMs: 10_000 });
     const hangUp = new AbortController();
     const abandoned = settle(post(carts[1]!, gone, hangUp.signal));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitingNow(1);
     const waiting = settle(post(carts[2]!, waits));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitingNow(2);
 
-    expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/orders_checkout_waiting\{[^}]*\} 2\b/);
     const shed = await fetch(`${server.url}/api/checkout`, { method: "POST", body: "not even JSON" });
     expect(shed.status).toBe(503);
     expect(shed.headers.get("retry-after")).toBe("1");
@@ -333,7 +337,7 @@ describe("backpressure: the queue for a slot", () => {
 
     hangUp.abort();
     expect(await abandoned).toBeInstanceOf(Error);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitingNow(1);
     await unlock();
     expect(((await running) as Response).status).toBe(202);
     expect(((await waiting) as Response).status).toBe(202);
@@ -342,9 +346,10 @@ describe("backpressure: the queue for a slot", () => {
     expect((await queued.call("GET", `/api/cart/${carts[1]}`)).status).toBe(200);
     expect((await post(carts[1]!, gone)).status).toBe(202);
 
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await scrape();
     expect(metrics).toMatch(/orders_checkout_total\{outcome="shed"[^}]*\} 2\b/); // beyond the queue, and the one that hung up
-    expect(metrics).toMatch(/orders_checkout_wait_seconds_count\{[^}]*\} 1\b/);
+    expect(metrics).toMatch(/orders_checkout_wait_seconds_count\{[^}]*result="admitted"[^}]*\} 1\b/);
+    expect(metrics).toMatch(/orders_checkout_wait_seconds_count\{[^}]*result="gone"[^}]*\} 1\b/);
     expect(metrics).toMatch(/orders_checkout_waiting\{[^}]*\} 0\b/);
   });
 });

@@ -92,11 +92,30 @@ describe("checkout with the sold-out hint", () => {
     await untilAnswered({ "TSHIRT-RED-M": 1 }, "PENDING");
   });
 
-  it("forgets a SKU after the hint's TTL (a restock says nothing on the bus)", async () => {
+  it("after the hint's TTL asks inventory's stock API: keeps refusing while it says 0 available, and lets orders through once it has units (a restock says nothing on the bus)", async () => {
+    h.stock.levels.set("CAP-NAVY", 0);
     await inventoryRejects("CAP-NAVY", 0);
     await untilAnswered({ "CAP-NAVY": 1 }, "CANCELLED");
-    await new Promise((resolve) => setTimeout(resolve, HINT_MS));
-    expect((await checkout({ "CAP-NAVY": 1 })).status).toBe("PENDING");
+    await new Promise((resolve) => setTimeout(resolve, HINT_MS * 2)); // past the TTL, with no rejection since
+    expect((await checkout({ "CAP-NAVY": 1 })).status).toBe("CANCELLED");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await checkout({ "CAP-NAVY": 1 })).status).toBe("CANCELLED"); // renewed by the answer
+
+    h.stock.levels.set("CAP-NAVY", 40);
+    await untilAnswered({ "CAP-NAVY": 1 }, "PENDING");
+  });
+
+  it("after the hint's TTL lets orders through when inventory cannot say (slower than the stock client's timeout)", async () => {
+    h.stock.levels.set("SOCKS-STRIPE", 0);
+    await inventoryRejects("SOCKS-STRIPE", 0);
+    await untilAnswered({ "SOCKS-STRIPE": 1 }, "CANCELLED");
+    h.stock.delayMs = 1_000;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, HINT_MS));
+      await untilAnswered({ "SOCKS-STRIPE": 1 }, "PENDING");
+    } finally {
+      h.stock.delayMs = 0;
+    }
   });
 
   it("ignores a rejection older than the hint's TTL (published late, or a dead letter replayed)", async () => {

@@ -16,6 +16,7 @@ import { seedCatalog } from "../seed/catalog.ts";
 import { createOrdersApp } from "./app.ts";
 import type { OrdersDeps } from "./deps.ts";
 import { startSoldOutHint } from "../sold-out-watch.ts";
+import { createStockClient } from "./stock-client.ts";
 import { ORDERS_MIGRATIONS } from "../service.ts";
 
 export const ADDRESS = { name: "Ada Lovelace", line1: "1 Market St", city: "San Francisco", postalCode: "94105", region: "US-CA", country: "US" };
@@ -99,7 +100,7 @@ export async function startHarness({
     stock.url = inventory.url;
 
     const log = createLogger({ service: "orders-test", level: "silent" });
-    const hint = startSoldOutHint({ nc, ttlMs: soldOutHintMs, log });
+    const hint = startSoldOutHint({ nc, ttlMs: soldOutHintMs, recheck: createStockClient({ baseUrl: inventory.url, log }), log });
     closers.push(async () => hint.stop());
     const deps: OrdersDeps = {
       sql,
