@@ -25,7 +25,7 @@ export async function startOrders(config: OrdersConfig, options: { log?: Logger;
       handlers: orderHandlers,
       app: ({ sql, log, metrics, messaging, readiness }) => {
         // an aged hint is checked with inventory's stock API before it is let go (domain/sold-out.ts)
-        const recheck = createStockClient({ baseUrl: config.INVENTORY_URL, log });
+        const recheck = createStockClient({ baseUrl: config.INVENTORY_URL, log, notFound: null });
         hint = startSoldOutHint({ nc: messaging.nc, ttlMs: config.CHECKOUT_SOLD_OUT_HINT_MS, recheck, log });
         return createOrdersApp({
           sql,

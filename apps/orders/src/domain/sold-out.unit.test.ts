@@ -78,10 +78,21 @@ describe("the sold-out board", () => {
       }
     });
 
-    it("a failed question lets the SKU go, as an answer of 'cannot say'", async () => {
-      const board = createSoldOutBoard({ ttlMs: 2_000, recheck: async () => Promise.reject(new Error("down")) });
+    it.each([
+      { failure: "rejects", recheck: async () => Promise.reject(new Error("down")), waitMs: 0 },
+      {
+        failure: "throws before it returns a promise",
+        recheck: () => {
+          throw new Error("bug");
+        },
+        waitMs: 0,
+      },
+      { failure: "never settles (after questionMs)", recheck: () => new Promise<number | null>(() => {}), waitMs: 60 },
+    ])("a question that $failure lets the SKU go, as an answer of 'cannot say'", async ({ recheck, waitMs }) => {
+      const board = createSoldOutBoard({ ttlMs: 2_000, recheck, questionMs: 50 });
       board.rejected([empty("MUG")], 1_000);
       expect(board.soldOut(["MUG"], 3_000)).toEqual(["MUG"]);
+      await new Promise((done) => setTimeout(done, waitMs));
       await new Promise((done) => setTimeout(done, 0));
       expect(board.soldOut(["MUG"], 3_001)).toEqual([]);
     });

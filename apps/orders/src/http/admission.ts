@@ -178,7 +178,8 @@ export function admit({ admission, metrics, maxWaitMs }: { admission: Admission;
       ticket = waited ? await entered : (entered as Ticket);
       if (waited) waits.observe({ result: "admitted" }, (performance.now() - started) / 1000);
     } catch (error) {
-      if (waited && error instanceof Overloaded) waits.observe({ result: error.reason }, (performance.now() - started) / 1000);
+      // a wait that ran out is counted at the limit (its timer fires a little after it)
+      if (waited && error instanceof Overloaded) waits.observe({ result: error.reason }, Math.min((performance.now() - started) / 1000, error.reason === "waited_out" ? limitS : Infinity));
       outcomes.inc({ outcome: "shed" });
       throw error;
     }

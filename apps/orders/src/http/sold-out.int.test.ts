@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { CheckoutAccepted, InventoryRejected, InventoryReleased, OrderCancelled } from "@checkout/contracts";
 import { waitFor } from "@checkout/testing";
-import { ADDRESS, startHarness, type Harness } from "./test-harness.ts";
+import { ADDRESS, RECHECK_TIMEOUT_MS, startHarness, type Harness } from "./test-harness.ts";
 import { idempotencyKvKey } from "./request-hash.ts";
 
 // The sold-out hint on a real nats-server and PostgreSQL: inventory's rejections and releases, as
@@ -96,25 +96,31 @@ describe("checkout with the sold-out hint", () => {
     h.stock.levels.set("CAP-NAVY", 0);
     await inventoryRejects("CAP-NAVY", 0);
     await untilAnswered({ "CAP-NAVY": 1 }, "CANCELLED");
-    await new Promise((resolve) => setTimeout(resolve, HINT_MS * 2)); // past the TTL, with no rejection since
-    expect((await checkout({ "CAP-NAVY": 1 })).status).toBe("CANCELLED");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const asked = h.stock.answered;
+    await new Promise((resolve) => setTimeout(resolve, HINT_MS)); // past the TTL, with no rejection since
+    expect((await checkout({ "CAP-NAVY": 1 })).status).toBe("CANCELLED"); // refused while it asks
+    await waitFor(async () => (h.stock.answered > asked ? true : undefined), { what: "the stock API asked", timeoutMs: 5_000 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await checkout({ "CAP-NAVY": 1 })).status).toBe("CANCELLED"); // renewed by the answer
 
     h.stock.levels.set("CAP-NAVY", 40);
     await untilAnswered({ "CAP-NAVY": 1 }, "PENDING");
   });
 
-  it("after the hint's TTL lets orders through when inventory cannot say (slower than the stock client's timeout)", async () => {
-    h.stock.levels.set("SOCKS-STRIPE", 0);
-    await inventoryRejects("SOCKS-STRIPE", 0);
-    await untilAnswered({ "SOCKS-STRIPE": 1 }, "CANCELLED");
-    h.stock.delayMs = 1_000;
-    try {
-      await new Promise((resolve) => setTimeout(resolve, HINT_MS));
-      await untilAnswered({ "SOCKS-STRIPE": 1 }, "PENDING");
-    } finally {
-      h.stock.delayMs = 0;
+  it("after the hint's TTL lets orders through when the stock API cannot say: too slow, or a 404 (a wrong INVENTORY_URL)", async () => {
+    for (const [sku, failure] of [["SOCKS-STRIPE", "slow"], ["STICKER-PACK", "404"]] as const) {
+      if (failure === "404") h.stock.levels.delete(sku);
+      else h.stock.levels.set(sku, 0);
+      await inventoryRejects(sku, 0);
+      await untilAnswered({ [sku]: 1 }, "CANCELLED");
+      h.stock.delayMs = failure === "slow" ? RECHECK_TIMEOUT_MS + 1_000 : 0;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, HINT_MS));
+        expect((await checkout({ [sku]: 1 })).status).toBe("CANCELLED"); // refused while it asks
+        await untilAnswered({ [sku]: 1 }, "PENDING");
+      } finally {
+        h.stock.delayMs = 0;
+      }
     }
   });
 

@@ -9,8 +9,10 @@ export type StockLookup = (sku: string) => Promise<number | null>;
 /**
  * Asks the inventory service (GET {baseUrl}/api/stock/:sku) with a short timeout: a product page must
  * not wait on inventory, so a slow, failing or unreachable service gives `null`, never an error.
+ * `notFound` is the answer to a 404: 0 for a product page (a SKU inventory does not stock), null where a
+ * 404 can only mean a wrong INVENTORY_URL or route (the sold-out hint asks only of SKUs inventory rejected).
  */
-export function createStockClient({ baseUrl, log, timeoutMs = 300 }: { baseUrl: string; log: Logger; timeoutMs?: number }): StockLookup {
+export function createStockClient({ baseUrl, log, timeoutMs = 300, notFound = 0 }: { baseUrl: string; log: Logger; timeoutMs?: number; notFound?: 0 | null }): StockLookup {
   const base = baseUrl.replace(/\/+$/, "");
   return async function availableStock(sku) {
     try {
@@ -20,7 +22,8 @@ export function createStockClient({ baseUrl, log, timeoutMs = 300 }: { baseUrl: 
       });
       if (response.status === 404) {
         await response.body?.cancel();
-        return 0;
+        if (notFound === null) log.warn({ sku }, "inventory answered 404; stock unknown");
+        return notFound;
       }
       if (!response.ok) {
         await response.body?.cancel();

@@ -22,10 +22,15 @@ import { ORDERS_MIGRATIONS } from "../service.ts";
 export const ADDRESS = { name: "Ada Lovelace", line1: "1 Market St", city: "San Francisco", postalCode: "94105", region: "US-CA", country: "US" };
 
 /** A stand-in for the inventory service: GET /api/stock/:sku from `levels`, 404 for others. */
+/** how long the sold-out hint's question to the stock stub may take */
+export const RECHECK_TIMEOUT_MS = 2_000;
+
 export interface StockStub {
   levels: Map<string, number>;
   delayMs: number;
   url: string;
+  /** GET /api/stock/:sku requests answered so far */
+  answered: number;
 }
 
 export interface Harness {
@@ -89,9 +94,10 @@ export async function startHarness({
     closers.push(() => nc.close());
     const kv = await new Kvm(nc).create("idempotency", { history: 1, ttl: 24 * 3600 * 1000 });
 
-    const stock: StockStub = { levels: new Map(), delayMs: 0, url: "" };
+    const stock: StockStub = { levels: new Map(), delayMs: 0, url: "", answered: 0 };
     const stub = new Hono().get("/api/stock/:sku", async (c) => {
       if (stock.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, stock.delayMs));
+      stock.answered += 1;
       const available = stock.levels.get(c.req.param("sku"));
       return available === undefined ? c.json({ error: "unknown sku" }, 404) : c.json({ sku: c.req.param("sku"), available });
     });
@@ -100,7 +106,9 @@ export async function startHarness({
     stock.url = inventory.url;
 
     const log = createLogger({ service: "orders-test", level: "silent" });
-    const hint = startSoldOutHint({ nc, ttlMs: soldOutHintMs, recheck: createStockClient({ baseUrl: inventory.url, log }), log });
+    // as the service's, with a timeout a busy test machine keeps to (the service's is 300 ms)
+    const recheck = createStockClient({ baseUrl: inventory.url, log, notFound: null, timeoutMs: RECHECK_TIMEOUT_MS });
+    const hint = startSoldOutHint({ nc, ttlMs: soldOutHintMs, recheck, log });
     closers.push(async () => hint.stop());
     const deps: OrdersDeps = {
       sql,

@@ -71,28 +71,6 @@ describe("chaos", () => {
     const loadSeconds = (Date.now() - started) / 1000;
     const figures = await monkey.stop();
 
-    const quietStarted = Date.now();
-    await waitFor(
-      async () => {
-        let open = 0;
-        for (const orderId of orderIds) {
-          const order = await shop.order(orderId).catch(() => ({ status: "?" }));
-          if (order.status !== "COMPLETED" && order.status !== "CANCELLED") open++;
-        }
-        say(`waiting for quiet: ${open} orders still open`);
-        return open === 0;
-      },
-      { timeoutMs: 300_000, intervalMs: 3_000, what: "every order to be COMPLETED or CANCELLED" },
-    );
-
-    const tally: Record<string, number> = {};
-    for (const orderId of orderIds) {
-      const { status, cancelReason } = await shop.order(orderId);
-      const key = cancelReason ? `${status}(${cancelReason})` : status;
-      tally[key] = (tally[key] ?? 0) + 1;
-    }
-
-    // quiet also means every mail sent: a mail worker killed mid-lease holds its mails for up to a minute
     const runAudit = () =>
       spawnSync(
         process.execPath,
@@ -108,6 +86,41 @@ describe("chaos", () => {
         ],
         { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: { PATH: env.PATH ?? "" } },
       );
+    const quietStarted = Date.now();
+    let open: string[] = [];
+    await waitFor(
+      async () => {
+        open = [];
+        for (const orderId of orderIds) {
+          const order = await shop.order(orderId).catch(() => ({ status: "?" }));
+          if (order.status !== "COMPLETED" && order.status !== "CANCELLED") open.push(orderId);
+        }
+        say(`waiting for quiet: ${open.length} orders still open`);
+        return open.length === 0;
+      },
+      { timeoutMs: 300_000, intervalMs: 3_000, what: "every order to be COMPLETED or CANCELLED" },
+    ).catch(async (error: unknown) => {
+      // what a replay needs: each open order as orders sees it, and the audit's view of every service
+      for (const orderId of open.slice(0, 3)) {
+        say(`still open: ${JSON.stringify(await shop.order(orderId).catch((e: Error) => e.message))}`);
+        for (const [name, service] of Object.entries(system.services)) {
+          const lines = service.output().split("\n").filter((line) => line.includes(orderId)).slice(-10);
+          if (lines.length) say(`${name} about ${orderId}:\n${lines.join("\n")}`);
+        }
+      }
+      const audit = runAudit();
+      say(`audit of the unsettled system, exit ${audit.status}:\n${audit.stdout.slice(0, 8_000)}${audit.stderr.slice(0, 2_000)}`);
+      throw error;
+    });
+
+    const tally: Record<string, number> = {};
+    for (const orderId of orderIds) {
+      const { status, cancelReason } = await shop.order(orderId);
+      const key = cancelReason ? `${status}(${cancelReason})` : status;
+      tally[key] = (tally[key] ?? 0) + 1;
+    }
+
+    // quiet also means every mail sent: a mail worker killed mid-lease holds its mails for up to a minute
     let audit = runAudit();
     for (let tries = 1; audit.status !== 0 && tries < 12; tries++) {
       say(`audit not clean yet (exit ${audit.status}), waiting for the mail workers and retrying:\n${audit.stdout.slice(-1_500)}`);
