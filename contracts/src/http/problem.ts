@@ -8,5 +8,7 @@ export const Problem = z.object({
   detail: z.string().optional(),
   code: z.string(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  /** `overloaded` (503) only: why; `queue_full`, `waited_out`, `gone` (the in-flight bound) or `backlog` (too many open orders) */
+  reason: z.string().optional(),
 });
 export type Problem = z.infer<typeof Problem>;

@@ -17,6 +17,11 @@ export class HttpError extends Error {
     super(message);
     this.name = "HttpError";
   }
+
+  /** extension members of the problem+json answer (RFC 9457 §3.2), beside type, status, code, detail */
+  problemMembers(): Record<string, unknown> {
+    return {};
+  }
 }
 
 export class ValidationError extends HttpError {

@@ -26,6 +26,7 @@ export function problem(c: Context, error: HttpError): Response {
     code: error.code,
     detail: error.message,
     ...(error.errors ? { errors: error.errors } : {}),
+    ...error.problemMembers(),
     instance: c.req.path,
   };
   return c.body(JSON.stringify(body), error.status as ContentfulStatusCode, {

@@ -70,6 +70,13 @@ describe("the result JSON", () => {
     expect(result.acceptance.latencyMs).toMatchObject({ count: 9, min: 10, p50: 14, max: 18 });
   });
 
+  it("counts a final 503 by the reason its problem gave, where it gave one", () => {
+    const given = facts();
+    const refusedAt = [...given.ledger.status.keys()].find((i) => given.ledger.status[i] === 503)!;
+    given.ledger.refusalReason[refusedAt] = "backlog";
+    expect(composeResult(given).load.refused).toEqual({ "503 backlog": 1 });
+  });
+
   it("times the saga from the 202 to the outcome on the stream, and compensations to CANCELLED", () => {
     expect(result.saga.e2eLatencyMs).toMatchObject({ count: 9, p50: 500, p99: 500 });
     expect(result.saga.compensatedLatencyMs).toMatchObject({ count: 1, p50: 900 });

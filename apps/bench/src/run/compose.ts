@@ -100,7 +100,9 @@ export function composeResult(f: RunFacts): BenchResult {
   const anyOutcome = decided.length > 0;
   const acceptedIds = accepted.map((i) => ledger.orderId[i]!);
   const finalOfAccepted = acceptedIds.map((id) => f.final.get(id));
-  const refused = countBy([...ledger.status].filter((s) => s !== 202 && s !== -1), String);
+  // by status, and a 503 also by its reason ("503 backlog"): which bound refused the buyer for good
+  const refusedIndexes = [...ledger.status.keys()].filter((i) => ledger.status[i] !== 202 && ledger.status[i] !== -1);
+  const refused = countBy(refusedIndexes, (i) => [ledger.status[i], ledger.refusalReason[i]].filter((part) => part !== undefined).join(" "));
 
   let phases: RatePoint[] | undefined;
   if (plan.load.kind === "open") {

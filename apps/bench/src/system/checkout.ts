@@ -17,6 +17,8 @@ export function createLedger(size: number) {
     answeredAt: new Float64Array(size).fill(Number.NaN),
     /** HTTP status of POST /api/checkout; 0 = no answer (network error) */
     status: new Int16Array(size).fill(-1),
+    /** the `reason` of a final 503 (the problem's extension member: queue_full, waited_out, gone, backlog) */
+    refusalReason: new Array<string | undefined>(size),
     orderId: new Array<string | undefined>(size),
     /** mixed: the status of POST /api/orders/:id/cancel (202 accepted, 409 too late) */
     cancelStatus: new Int16Array(size).fill(-1),
@@ -45,8 +47,10 @@ export async function checkoutOne(shop: Shop, ledger: Ledger, index: number, ord
   ledger.sent++;
   const key = randomUUID();
   let status = 0;
+  let reason: string | undefined;
   for (let attempt = 0; ; attempt++) {
     let retryAfterS: number | undefined;
+    reason = undefined;
     try {
       const response = await shop.checkout(cartId, {
         key,
@@ -57,7 +61,10 @@ export async function checkoutOne(shop: Shop, ledger: Ledger, index: number, ord
       if (status === 202) ledger.orderId[index] = ((await response.json()) as { orderId: string }).orderId;
       else {
         const body = await response.text();
-        if (status === 503) retryAfterS = retryAfterSeconds(response.headers.get("retry-after"));
+        if (status === 503) {
+          retryAfterS = retryAfterSeconds(response.headers.get("retry-after"));
+          reason = reasonOf(body);
+        }
         if (ledger.errors.length < 20) ledger.errors.push({ status, body: body.slice(0, 300) });
       }
     } catch (error) {
@@ -75,10 +82,21 @@ export async function checkoutOne(shop: Shop, ledger: Ledger, index: number, ord
   }
   ledger.answeredAt[index] = epochNow();
   ledger.status[index] = status;
+  ledger.refusalReason[index] = reason;
   ledger.answered++;
   if (status !== 202) return;
   ledger.accepted++;
   if (order.intent === "cancel") ledger.cancels.push(cancelLater(shop, ledger, index, order.cancelAfterMs));
+}
+
+/** The `reason` member of a problem+json body, if it has one */
+function reasonOf(body: string): string | undefined {
+  try {
+    const reason = (JSON.parse(body) as { reason?: unknown }).reason;
+    return typeof reason === "string" ? reason : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Retry-After in seconds (the HTTP-date form is not used by the shop); 1 when absent or unreadable */

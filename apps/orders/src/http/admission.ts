@@ -14,6 +14,10 @@ export class Overloaded extends HttpError {
   ) {
     super(503, "overloaded", message, undefined, { "Retry-After": String(retryAfterSeconds) });
   }
+
+  override problemMembers() {
+    return { reason: this.reason };
+  }
 }
 
 export interface AdmissionLimits {

@@ -257,7 +257,7 @@ describe("backpressure", () => {
     const shed = await place(cartId, key);
     expect(shed.status).toBe(503);
     expect(shed.headers.get("retry-after")).toBe("2");
-    expect(await problemOf(shed)).toMatchObject({ status: 503, code: "overloaded" });
+    expect(await problemOf(shed)).toMatchObject({ status: 503, code: "overloaded", reason: "backlog" });
     expect(await busy.counts()).toEqual(before);
     expect((await busy.call("GET", `/api/cart/${cartId}`)).status).toBe(200);
 
@@ -285,7 +285,7 @@ describe("backpressure in flight", () => {
     const shed = await one.call("POST", "/api/checkout", "not even JSON", { authorization: "" });
     expect(shed.status).toBe(503);
     expect(shed.headers.get("retry-after")).toBe("1");
-    expect(await problemOf(shed)).toMatchObject({ status: 503, code: "overloaded" });
+    expect(await problemOf(shed)).toMatchObject({ status: 503, code: "overloaded", reason: "queue_full" });
 
     await unlock();
     expect((await first).status).toBe(202);
@@ -333,7 +333,7 @@ describe("backpressure: the queue for a slot", () => {
     const shed = await fetch(`${server.url}/api/checkout`, { method: "POST", body: "not even JSON" });
     expect(shed.status).toBe(503);
     expect(shed.headers.get("retry-after")).toBe("1");
-    expect(await problemOf(shed)).toMatchObject({ status: 503, code: "overloaded" });
+    expect(await problemOf(shed)).toMatchObject({ status: 503, code: "overloaded", reason: "queue_full" });
 
     hangUp.abort();
     expect(await abandoned).toBeInstanceOf(Error);
