@@ -293,19 +293,19 @@ describe("the notifications service with MAIL_TRANSPORT=smtp", () => {
     await nats?.stop();
   });
 
-  const confirmed = (email: string) => orderConfirmed({ email });
-  const sentRow = (orderId: string) =>
-    waitFor(async () => (await mailsForOrder(service.sql, orderId)).find((row) => row.status === "sent"), { what: `confirmation of ${orderId} sent` });
-  const arrivedWith = (messageId: string) => received.filter((mail) => mail.headers.get("message-id") === messageId);
+  /** publishes an OrderConfirmed for `email`; once its mail row is sent, that row and the mails that arrived with its Message-ID */
+  const confirmOrderOf = async (email: string) => {
+    const event = orderConfirmed({ email });
+    const orderId = event.subject;
+    await bus.publish(event);
+    const row = await waitFor(async () => (await mailsForOrder(service.sql, orderId)).find((mail) => mail.status === "sent"), { what: `confirmation of ${orderId} sent` });
+    const arrived = received.filter((mail) => mail.headers.get("message-id") === `<${orderId}.confirmed@checkout>`);
+    return { orderId, row, arrived };
+  };
 
   it("given OrderConfirmed, the shopper's server receives one confirmation with the order's Message-ID, and the row is sent with the server's reply", async () => {
     const email = shopper();
-    const event = confirmed(email);
-    const orderId = event.subject;
-    await bus.publish(event);
-    const row = await sentRow(orderId);
-
-    const [arrived, ...others] = arrivedWith(`<${orderId}.confirmed@checkout>`);
+    const { orderId, row, arrived: [arrived, ...others] } = await confirmOrderOf(email);
     expect(others).toEqual([]);
     expect(arrived).toMatchObject({ user: "user", from: "orders@checkout.local", to: [email] });
     expect(arrived!.headers.get("subject")).toBe(`Your order ${orderId.slice(0, 8).toUpperCase()} is confirmed`);
@@ -318,12 +318,7 @@ describe("the notifications service with MAIL_TRANSPORT=smtp", () => {
   it("a mail the server first defers with 451 is sent again, delivered once and marked sent", async () => {
     const email = shopper();
     refuse("DATA", email, 451);
-    const event = confirmed(email);
-    const orderId = event.subject;
-    await bus.publish(event);
-    const row = await sentRow(orderId);
-
-    const [arrived, ...others] = arrivedWith(`<${orderId}.confirmed@checkout>`);
+    const { orderId, row, arrived: [arrived, ...others] } = await confirmOrderOf(email);
     expect(others).toEqual([]);
     expect(row).toMatchObject({ attempts: 2, transportMessageId: `<${orderId}.confirmed@checkout> 250 queued as ${arrived!.queueId}` });
     expect(row.lastError).toContain("451");

@@ -21,10 +21,10 @@ import { ORDERS_MIGRATIONS } from "../service.ts";
 
 export const ADDRESS = { name: "Ada Lovelace", line1: "1 Market St", city: "San Francisco", postalCode: "94105", region: "US-CA", country: "US" };
 
-/** A stand-in for the inventory service: GET /api/stock/:sku from `levels`, 404 for others. */
 /** how long the sold-out hint's question to the stock stub may take */
 export const RECHECK_TIMEOUT_MS = 2_000;
 
+/** A stand-in for the inventory service: GET /api/stock/:sku from `levels`, 404 for others. */
 export interface StockStub {
   levels: Map<string, number>;
   delayMs: number;
