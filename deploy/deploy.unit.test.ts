@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import type { KV } from "@nats-io/kv";
 import { Buckets, deadLetterSubject, Streams } from "@checkout/contracts";
-import { STREAM_SPECS } from "../libs/messaging/src/topology.ts";
-import { durableName } from "../libs/messaging/src/router.ts";
+import { filterConfig, STREAM_SPECS } from "../libs/messaging/src/topology.ts";
+import { consumerFilter, durableName } from "../libs/messaging/src/router.ts";
 import type { Handler } from "../libs/messaging/src/handler.ts";
 import { authorizationConfig, BUS_ROLES, NATS_USERS, passwordVariable, SERVICE_USERS, type ServiceUser } from "../libs/messaging/src/permissions.ts";
 import { PARKED_CONSUMER } from "../apps/payments/src/worker/park.ts";
@@ -307,12 +307,15 @@ describe("deploy/nats", () => {
     expect(spec, `no stream ${stream!.toUpperCase()}`).toBeDefined();
     expect(config).toMatchObject({
       durable_name: durableName(service!, spec.name),
-      filter_subject: `${spec.prefix}.>`,
       ack_policy: "explicit",
       deliver_policy: "all",
       ack_wait: OrdersConfig.parse({}).ACK_WAIT_MS * NANOS_PER_MS, // the ACK_WAIT_MS default of every service
       max_deliver: -1,
     });
+    // production runs nats-server 2.10+: the filter the service's router sets there (ADR 0013)
+    expect(hasSchema(service!), `no handlers known for ${service}`).toBe(true);
+    const handlers = HANDLERS[service as SchemaApp].filter((handler) => handler.subscribe.stream === spec.name);
+    expect({ filter_subject: config.filter_subject, filter_subjects: config.filter_subjects }).toEqual(filterConfig(consumerFilter(spec.name, handlers, true)));
   });
 
   it("lists the KV buckets the services create", () => {

@@ -4,6 +4,12 @@
 # create the same things themselves at start-up, idempotently; this is for an operator who wants them
 # in place first (or to compare: `nats stream info ORDERS --json`). Existing ones are left as they are.
 #
+# The consumer files are for nats-server 2.10+ (production): each filters on the events its service
+# handles, several of them with `filter_subjects`, which 2.9 does not know. On 2.9, leave the consumers to
+# the services, which create them filtering on `<prefix>.>` there. A consumer that exists with another
+# filter (made by an older version, `orders.>`) is left as it is here; its service updates the filter in
+# place at its next start (ADR 0013).
+#
 #   NATS_URL=nats://127.0.0.1:4222 bash deploy/nats/apply.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"

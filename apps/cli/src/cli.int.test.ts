@@ -229,7 +229,7 @@ describe("checkout streams", () => {
     // On INVENTORY, where no subject repeats: nats-server 2.9.10 miscounts num_pending (it flips between
     // n and n+1) when one subject has messages on both sides of a wildcard consumer's position, as
     // orders.placed.<id> does in ORDERS here (the garbage message).
-    await ensureConsumer(bus.jsm, { stream: "INVENTORY", durable: "audit-inventory", filterSubject: "inventory.>" });
+    await ensureConsumer(bus.jsm, { stream: "INVENTORY", durable: "audit-inventory", filterSubjects: ["inventory.>"] });
     const consumer = await js.consumers.get("INVENTORY", "audit-inventory");
     let delivered = 0;
     for await (const msg of await consumer.fetch({ max_messages: 3, expires: 2_000 })) if (++delivered < 3) msg.ack(); // the third stays unacknowledged

@@ -4,7 +4,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import { Buckets, InventoryReserved, OrderPlaced, PaymentAuthorized } from "@checkout/contracts";
-import { connectBus, createTestDatabase, freePort, natsTestCredentials, orderPlaced, startNatsServer, waitFor, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
+import { connectBus, createTestDatabase, freePort, natsTestCredentials, orderPlaced, startNatsServer, startNatsServer210, waitFor, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
 import { ensureConsumer, ensureStreams } from "./topology.ts";
 import { durableName } from "./router.ts";
 import type { RunningService } from "./service.ts";
@@ -12,8 +12,9 @@ import { InventoryConfig } from "../../../apps/inventory/src/config.ts";
 import { startInventory } from "../../../apps/inventory/src/service.ts";
 import { setOnHand } from "../../../apps/inventory/src/db/stock.ts";
 
-// The users of deploy/nats/permissions.conf on a real nats-server (2.9.10 here): what each may do is
-// what the server lets through, not what the table says.
+// The users of deploy/nats/permissions.conf on a real nats-server (2.9.10 here, and 2.10 for a service's
+// start-up, which creates consumers with several filter subjects there): what each may do is what the
+// server lets through, not what the table says.
 
 const connectAs = (nats: NatsServer, user: string, password = natsTestCredentials(user).NATS_PASSWORD) =>
   connect({ servers: nats.url, user, pass: password, reconnect: false });
@@ -36,7 +37,7 @@ describe("the NATS users, on a secured nats-server", () => {
     const inventory = await as("inventory");
     const jsm = await jetstreamManager(inventory);
     await ensureStreams(jsm); // a service user creates the streams, as at start-up
-    await ensureConsumer(jsm, { stream: "ORDERS", durable: durableName("inventory", "ORDERS"), filterSubject: "orders.>" });
+    await ensureConsumer(jsm, { stream: "ORDERS", durable: durableName("inventory", "ORDERS"), filterSubjects: ["orders.>"] });
     bus = await connectBus(nats.url);
   });
 
@@ -116,7 +117,11 @@ describe("the NATS users, on a secured nats-server", () => {
   }, 60_000);
 });
 
-describe("inventory running as its own NATS user", () => {
+// inventory-orders filters on the three events inventory handles where the server can (ADR 0013)
+describe.each([
+  { server: "2.9 (the PATH's)", start: startNatsServer, filter: { filter_subject: "orders.>", filter_subjects: undefined } },
+  { server: "2.10", start: startNatsServer210, filter: { filter_subject: undefined, filter_subjects: ["orders.cancelled.*", "orders.confirmed.*", "orders.placed.*"] } },
+])("inventory running as its own NATS user on nats-server $server", ({ start, filter }) => {
   let nats: NatsServer;
   let db: TestDatabase;
   let inventory: RunningService;
@@ -126,7 +131,7 @@ describe("inventory running as its own NATS user", () => {
 
   beforeAll(async () => {
     monitoring = await freePort();
-    nats = await startNatsServer({ secured: true, config: `http: "127.0.0.1:${monitoring}"` });
+    nats = await start({ secured: true, config: `http: "127.0.0.1:${monitoring}"` });
     db = await createTestDatabase("permissions");
     inventory = await startInventory(InventoryConfig.parse({ NATS_URL: nats.url, DATABASE_URL: db.url, PORT: "0", LOG_LEVEL: "silent", RESERVATION_TTL_MS: "600000", ...natsTestCredentials("inventory") }));
     orders = await connectAs(nats, "orders");
@@ -158,6 +163,8 @@ describe("inventory running as its own NATS user", () => {
     await waitFor(async () => (await countOn(bus, "DLQ", "dlq.ORDERS.inventory-orders")) === 1 || undefined, { what: "the dead letter of inventory-orders" });
     await bus.settled("ORDERS", "inventory-orders");
 
+    const { config } = await bus.jsm.consumers.info("ORDERS", "inventory-orders");
+    expect({ filter_subject: config.filter_subject, filter_subjects: config.filter_subjects }).toEqual(filter);
     expect(nats.violations()).toEqual([]);
   });
 });

@@ -4,7 +4,8 @@ import { STREAM_SPECS } from "./topology.ts";
 
 // Who may do what on NATS: one user per service, each allowed to publish only its own stream's
 // subjects, its own dead letters and the JetStream API calls its runtime makes (checked on
-// nats-server 2.9.10 against the server's permission-violation log), plus `operator` for the
+// nats-server 2.9.10, and for a service's start-up on 2.10.27, against the server's permission-violation
+// log: permissions.int.test.ts), plus `operator` for the
 // `checkout` CLI. Everything is in the global account (JetStream is enabled there), so the users
 // share the streams; permissions are subject allow-lists, and what is not listed is refused.
 // deploy/nats/permissions.conf is this module's output (libs/messaging/scripts/nats-permissions.ts).
@@ -67,11 +68,13 @@ export function servicePermissions(service: ServiceUser): Permissions {
         `${API}.INFO`,
         // ensureStreams: every service creates (and reconciles the subjects of) every stream at start-up
         ...STREAM_SPECS.flatMap(({ name }) => [`${API}.STREAM.INFO.${name}`, `${API}.STREAM.CREATE.${name}`, `${API}.STREAM.UPDATE.${name}`]),
-        // ensureConsumer + consume(): its own durables only (CREATE.<stream>.<durable>.<filter> on 2.9+)
+        // ensureConsumer + consume(): its own durables only (CREATE.<stream>.<durable>.<filter> on 2.9+ for
+        // one filter subject; nats.js sends a consumer with several, filter_subjects on 2.10+, to DURABLE.CREATE)
         ...durables.flatMap(([stream, durable]) => [
           `${API}.CONSUMER.INFO.${stream}.${durable}`,
           `${API}.CONSUMER.CREATE.${stream}.${durable}`,
           `${API}.CONSUMER.CREATE.${stream}.${durable}.>`,
+          `${API}.CONSUMER.DURABLE.CREATE.${stream}.${durable}`,
           `${API}.CONSUMER.MSG.NEXT.${stream}.${durable}`,
           // ack, nak, term, in-progress: the reply subject of each delivery
           `$JS.ACK.${stream}.${durable}.>`,

@@ -57,6 +57,7 @@ describe("each service user", () => {
         const mine = other === service;
         expect(publish(service, `$JS.API.CONSUMER.MSG.NEXT.${stream}.${durable}`)).toBe(mine);
         expect(publish(service, `$JS.API.CONSUMER.CREATE.${stream}.${durable}.${Streams[stream].prefix}.>`)).toBe(mine);
+        expect(publish(service, `$JS.API.CONSUMER.DURABLE.CREATE.${stream}.${durable}`)).toBe(mine); // several filter subjects (2.10+)
         expect(publish(service, `$JS.ACK.${stream}.${durable}.1.2.3.4.0`)).toBe(mine);
         expect(publish(service, `$JS.API.CONSUMER.DELETE.${stream}.${durable}`)).toBe(false);
       }
@@ -100,7 +101,7 @@ describe("the operator (checkout CLI)", () => {
       for (const stream of BUS_ROLES[service].consumes) {
         const durable = durableName(service, stream);
         expect(publish("operator", `$JS.API.CONSUMER.INFO.${stream}.${durable}`)).toBe(true);
-        for (const api of [`CREATE.${stream}.${durable}`, `CREATE.${stream}.${durable}.${Streams[stream].prefix}.>`, `DELETE.${stream}.${durable}`, `MSG.NEXT.${stream}.${durable}`]) {
+        for (const api of [`CREATE.${stream}.${durable}`, `CREATE.${stream}.${durable}.${Streams[stream].prefix}.>`, `DURABLE.CREATE.${stream}.${durable}`, `DELETE.${stream}.${durable}`, `MSG.NEXT.${stream}.${durable}`]) {
           expect(publish("operator", `$JS.API.CONSUMER.${api}`), api).toBe(false);
         }
       }

@@ -62,7 +62,7 @@ const next = async (durable: string, ms: number) => (await (await js.consumers.g
 /** a new OrderPlaced on a consumer of its own, delivered twice: the second time once the ack wait (1 s) ran out */
 async function deliveredTwice(durable: string) {
   const event = orderPlaced();
-  await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubject: OrderPlaced.subject(event.subject), ackWaitMs: 1_000 });
+  await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubjects: [OrderPlaced.subject(event.subject)], ackWaitMs: 1_000 });
   await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
   const first = (await next(durable, 2_000))!;
   const second = (await next(durable, 3_000))!;
@@ -128,7 +128,7 @@ describe("a deadlock", () => {
     deadlocksLeft = 2;
     const durable = "deadlocked";
     const event = orderPlaced();
-    await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubject: OrderPlaced.subject(event.subject), ackWaitMs: 5_000 });
+    await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubjects: [OrderPlaced.subject(event.subject)], ackWaitMs: 5_000 });
     await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
     const msg = (await next(durable, 2_000))!;
     expect(await processBatch([msg], { js, sql, log, durable, stream: "ORDERS", handlers, maxDeliveries: 5 })).toEqual(["handled"]);
@@ -144,7 +144,7 @@ describe("an event the handler ignores (Handler.ignores)", () => {
     const ignoring = new Map<string, Handler>([["placed", { ...onPlaced, ignores: (event) => event.data.paymentMethod === "pm_ignore_me" } as Handler]]);
     const ignored = orderPlaced({ paymentMethod: "pm_ignore_me" });
     const kept = orderPlaced({ orderId: ignored.subject }); // one subject, so the new consumer sees just these two
-    await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubject: OrderPlaced.subject(ignored.subject), ackWaitMs: 1_000 });
+    await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubjects: [OrderPlaced.subject(ignored.subject)], ackWaitMs: 1_000 });
     for (const event of [ignored, kept]) await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
     const batch = [(await next(durable, 2_000))!, (await next(durable, 2_000))!];
 
@@ -161,7 +161,7 @@ describe("an event the handler ignores (Handler.ignores)", () => {
     const durable = "ignoring-broken";
     const broken = new Map<string, Handler>([["placed", { ...onPlaced, ignores: () => { throw new Error("bug"); } } as Handler]]);
     const event = orderPlaced();
-    await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubject: OrderPlaced.subject(event.subject), ackWaitMs: 1_000 });
+    await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubjects: [OrderPlaced.subject(event.subject)], ackWaitMs: 1_000 });
     await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
     expect(await processBatch([(await next(durable, 2_000))!], { js, sql, log, durable, stream: "ORDERS", handlers: broken })).toEqual(["handled"]);
     expect(handled).toContain(event.id);

@@ -2,6 +2,7 @@ import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClien
 import type { NatsConnection } from "@nats-io/transport-node";
 import { Streams, type StreamName } from "@checkout/contracts";
 import { ensureConsumer } from "./topology.ts";
+import { serverFeatures } from "./nats.ts";
 import type { Handler } from "./handler.ts";
 import { processBatch, type ProcessOptions, type Outcome } from "./process-message.ts";
 
@@ -32,8 +33,17 @@ export interface RouterOptions extends Omit<ProcessOptions, "js" | "durable" | "
 export const durableName = (service: string, stream: string) => `${service}-${stream.toLowerCase()}`;
 
 /**
+ * What a service's consumer of `stream` filters on. With filter_subjects (nats-server 2.10+): the
+ * subjects of the events its handlers subscribe to (`orders.placed.*`), sorted. Before: the whole stream
+ * (`orders.>`), and the router acks unread the events no handler wants (ADR 0001, ADR 0013).
+ */
+export const consumerFilter = (stream: StreamName, handlers: Handler[], filterSubjects: boolean): string[] =>
+  filterSubjects ? handlers.map((handler) => handler.subscribe.filter).sort() : [`${Streams[stream].prefix}.>`];
+
+/**
  * Owns parse → transaction (inbox + business write + outbox) → commit → ack for every handler of a
- * service, plus nak-with-backoff and dead-lettering. One durable pull consumer per stream.
+ * service, plus nak-with-backoff and dead-lettering. One durable pull consumer per stream, filtering on
+ * the events the service's handlers of that stream subscribe to where the server can (consumerFilter).
  *
  * Delivered messages queue up; up to `concurrency` transactions per consumer each take what is queued, at
  * most `batchSize` messages, and handle it in one transaction (processBatch). An idle consumer handles a
@@ -61,7 +71,8 @@ export function createRouter({ nc, service, concurrency = 2, batchSize = 100, ac
   async function consume(stream: StreamName, group: Map<string, Handler>) {
     const durable = durableName(service, stream);
     const jsm = await jetstreamManager(nc);
-    await ensureConsumer(jsm, { stream, durable, filterSubject: `${Streams[stream].prefix}.>`, ackWaitMs, maxAckPending: Math.max(1_000, bound * 4) });
+    const filterSubjects = consumerFilter(stream, [...group.values()], serverFeatures(nc).filterSubjects);
+    await ensureConsumer(jsm, { stream, durable, filterSubjects, ackWaitMs, maxAckPending: Math.max(1_000, bound * 4) });
     const consumer = await js.consumers.get(stream, durable);
     const messages = await consumer.consume({ max_messages: bound });
     const queue: JsMsg[] = [];

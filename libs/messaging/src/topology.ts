@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, DiscardPolicy, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, DiscardPolicy, jetstreamManager, RetentionPolicy, StorageType, type ConsumerConfig, type ConsumerUpdateConfig, type JetStreamManager } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
 import { nanos, type NatsConnection } from "@nats-io/transport-node";
 import { DeadLetters, Streams } from "@checkout/contracts";
@@ -43,29 +43,60 @@ export async function ensureStreams(jsm: JetStreamManager, specs: StreamSpec[] =
 export interface ConsumerSpec {
   stream: string;
   durable: string;
-  filterSubject: string;
+  /** the subjects it filters on: one goes as `filter_subject`, several (nats-server 2.10+) as `filter_subjects` */
+  filterSubjects: string[];
   ackWaitMs?: number;
   maxAckPending?: number;
 }
 
-export async function ensureConsumer(jsm: JetStreamManager, { stream, durable, filterSubject, ackWaitMs = 30_000, maxAckPending = 2_000 }: ConsumerSpec): Promise<void> {
+/**
+ * A consumer's filter as the server takes it. The other field is there, undefined, so that an update
+ * clears it: `jsm.consumers.update` merges the change into the consumer's current config, and the server
+ * refuses a config with both.
+ */
+export const filterConfig = (subjects: string[]) =>
+  subjects.length === 1 ? { filter_subject: subjects[0]!, filter_subjects: undefined } : { filter_subject: undefined, filter_subjects: subjects };
+
+const filtersOf = (config: ConsumerConfig) => config.filter_subjects ?? (config.filter_subject ? [config.filter_subject] : []);
+const sameSubjects = (a: string[], b: string[]) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+
+/**
+ * Creates the durable, or brings an existing one to this filter, ack wait and max ack pending in place:
+ * it keeps its position, so acked messages are not delivered again, and a message that the new filter
+ * takes in but that lies behind that position is not delivered either. Changing a filter needs nats-server
+ * 2.10 (to or from several subjects). Instances starting together all succeed: the server accepts a
+ * create or an update that changes nothing, and an instance that loses the creation race updates what
+ * the other made (with different handler sets, the last start wins; ADR 0013).
+ */
+export async function ensureConsumer(jsm: JetStreamManager, { stream, durable, filterSubjects, ackWaitMs = 30_000, maxAckPending = 2_000 }: ConsumerSpec): Promise<void> {
+  const filter = filterConfig(filterSubjects);
   const config = {
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    filter_subject: filterSubject,
+    ...filter,
     ack_wait: nanos(ackWaitMs),
     max_deliver: -1, // the router dead-letters after MAX_DELIVERIES, with the reason
     max_ack_pending: maxAckPending,
   };
-  const existing = await jsm.consumers.info(stream, durable).catch(() => undefined);
-  if (!existing) {
-    await jsm.consumers.add(stream, config).catch(async (error) => {
-      if (!(await jsm.consumers.info(stream, durable).catch(() => undefined))) throw error;
-    });
-  } else if (existing.config.ack_wait !== config.ack_wait || existing.config.max_ack_pending !== config.max_ack_pending) {
-    await jsm.consumers.update(stream, durable, { ack_wait: config.ack_wait, max_ack_pending: config.max_ack_pending });
-  }
+  const info = () => jsm.consumers.info(stream, durable).catch(() => undefined);
+  // undefined once created; the consumer another instance created meanwhile otherwise
+  const create = () =>
+    jsm.consumers.add(stream, config).then(
+      () => undefined,
+      async (error) => (await info()) ?? Promise.reject(error),
+    );
+  const existing = (await info()) ?? (await create());
+  if (!existing) return;
+  const changes: Partial<ConsumerUpdateConfig> = {
+    ...(sameSubjects(filtersOf(existing.config), filterSubjects) ? {} : filter),
+    ...(existing.config.ack_wait !== config.ack_wait ? { ack_wait: config.ack_wait } : {}),
+    ...(existing.config.max_ack_pending !== config.max_ack_pending ? { max_ack_pending: config.max_ack_pending } : {}),
+  };
+  if (Object.keys(changes).length === 0) return;
+  await jsm.consumers.update(stream, durable, changes).catch((error: Error) => {
+    throw new Error(`${stream} ${durable}: could not update ${Object.keys(changes).join(", ")} (filter now ${filtersOf(existing.config).join(", ") || "none"}): ${error.message}`, { cause: error });
+  });
 }
 
 export interface BucketSpec {

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { environment } from "@checkout/config";
 import { freePort } from "./free-port.ts";
 
@@ -13,8 +14,13 @@ export const ANONYMOUS_NATS_USER = "operator";
 /** The fixed password of a NATS user on a secured test server (deploy reads real ones from the environment). */
 export const natsTestCredentials = (user: string) => ({ NATS_USER: user, NATS_PASSWORD: `${user}-test-password` });
 
+/** Where scripts/ensure-nats-2.10.sh puts nats-server 2.10 (gitignored), for the tests that need it. */
+export const NATS_2_10_BIN = fileURLToPath(new URL("../../../.cache/nats-server-2.10/nats-server", import.meta.url));
+
 export interface NatsServer {
   url: string;
+  /** the server's version, from its start-up log (`2.9.10`) */
+  version: string;
   port: number;
   storeDir: string;
   /** the users of permissions.conf, when started with `secured` */
@@ -31,11 +37,12 @@ export interface NatsServer {
 }
 
 /**
- * Starts a private nats-server (from the PATH) with JetStream on a free port and a temporary store.
+ * Starts a private nats-server with JetStream on a free port and a temporary store: `bin`, else
+ * NATS_SERVER_BIN, else "nats-server" from the PATH.
  * `secured`: with the users and permissions of deploy/nats/permissions.conf, each with the password of
  * natsTestCredentials(user); a connection without credentials is ANONYMOUS_NATS_USER (operator).
  */
-export async function startNatsServer({ config, secured = false }: { config?: string; secured?: boolean } = {}): Promise<NatsServer> {
+export async function startNatsServer({ config, secured = false, bin = environment().NATS_SERVER_BIN || "nats-server" }: { config?: string; secured?: boolean; bin?: string } = {}): Promise<NatsServer> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), "checkout-nats-"));
   const args = ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir];
@@ -60,7 +67,7 @@ export async function startNatsServer({ config, secured = false }: { config?: st
 
   const start = () =>
     new Promise<void>((resolve, reject) => {
-      const proc = spawn("nats-server", args, { stdio: ["ignore", "ignore", "pipe"], env });
+      const proc = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"], env });
       child = proc;
       const from = output.length; // this start's lines (a restart appends to the same log)
       const timer = setTimeout(() => reject(new Error(`nats-server did not start:\n${output.slice(from)}`)), 10_000);
@@ -70,6 +77,10 @@ export async function startNatsServer({ config, secured = false }: { config?: st
           clearTimeout(timer);
           resolve();
         }
+      });
+      proc.once("error", (error) => {
+        clearTimeout(timer);
+        reject(new Error(`could not run ${bin}: ${error.message}`));
       });
       proc.once("exit", (code) => {
         clearTimeout(timer);
@@ -87,6 +98,7 @@ export async function startNatsServer({ config, secured = false }: { config?: st
   await start();
   return {
     url: `nats://127.0.0.1:${port}`,
+    version: /\bVersion:\s+(\S+)/.exec(output)?.[1] ?? "unknown",
     port,
     storeDir,
     users,
@@ -99,4 +111,21 @@ export async function startNatsServer({ config, secured = false }: { config?: st
       rmSync(storeDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * startNatsServer with nats-server 2.10+ (filter_subjects, filter updates; production runs 2.10+):
+ * NATS_SERVER_2_10_BIN, else NATS_2_10_BIN. Fails, saying how to get one, when there is none or it is older.
+ */
+export async function startNatsServer210(options: { config?: string; secured?: boolean } = {}): Promise<NatsServer> {
+  const bin = environment().NATS_SERVER_2_10_BIN || NATS_2_10_BIN;
+  const howTo = "run `bash scripts/ensure-nats-2.10.sh` (it takes the binary out of Debian trixie's nats-server package; `npm test` runs it through scripts/ensure-infra.sh), or set NATS_SERVER_2_10_BIN to a nats-server 2.10+ binary";
+  if (!existsSync(bin)) throw new Error(`this test needs nats-server 2.10+ and there is none at ${bin}: ${howTo}`);
+  const server = await startNatsServer({ ...options, bin });
+  const [major = NaN, minor = NaN] = server.version.split(".").map(Number);
+  if (!(major > 2 || (major === 2 && minor >= 10))) {
+    await server.stop();
+    throw new Error(`this test needs nats-server 2.10+ and ${bin} is ${server.version}: ${howTo}`);
+  }
+  return server;
 }
