@@ -18,9 +18,6 @@ import { rateLimit } from "./rate-limit.ts";
 import { admit, createAdmission } from "./admission.ts";
 import { countOpenOrders } from "../db/queries/orders.ts";
 
-/** Everything under these needs a bearer token; the catalog (/api/products) stays public. */
-const SHOPPER_PATHS = ["/api/cart/*", "/api/checkout", "/api/orders/*"];
-
 /**
  * The orders HTTP API: catalog, carts and quotes, checkout, order status. Every /api request counts
  * against its client address; those of a user (carts, checkout, orders) against the user too.
@@ -29,18 +26,23 @@ export function createOrdersApp(deps: OrdersDeps): Hono<AppEnv> {
   const { sql, redis, redisPrefix: prefix, log, metrics, now } = deps;
   const app = createApp({ log, metrics, readiness: deps.readiness, auth: { secret: deps.authSecret } });
 
-  // the in-flight bound first, before any work (token, rate limit, body): wait for a slot or be shed
+  // A checkout's token first (an HMAC, no I/O), so that a request that will fail authentication takes
+  // no slot and no place in the queue; then the in-flight bound, before any other work (rate limits,
+  // body): wait for a slot or be shed.
+  const authenticate = requireUser({ secret: deps.authSecret });
   const admission = createAdmission({ limits: deps.admission, countOpenOrders: () => countOpenOrders(sql) });
-  app.post("/api/checkout", admit({ admission, metrics, maxWaitMs: deps.admission.maxWaitMs }));
+  app.post("/api/checkout", authenticate, admit({ admission, metrics, maxWaitMs: deps.admission.maxWaitMs }));
 
   const { perUserPerMinute, perIpPerMinute } = deps.rateLimits;
   app.use(
     "/api/*",
     rateLimit({ redis, prefix, log, name: "ip", what: "from this address", limit: perIpPerMinute, clientOf: (c) => clientIp(c, { trustProxy: deps.trustProxy }) }),
   );
-  const authenticate = requireUser({ secret: deps.authSecret });
   const perUser = rateLimit({ redis, prefix, log, name: "user", what: "by this user", limit: perUserPerMinute, clientOf: (c) => currentUser(c).id });
-  for (const path of SHOPPER_PATHS) app.use(path, authenticate, perUser);
+  // carts, checkout and orders need a bearer token; the catalog (/api/products) stays public
+  app.use("/api/cart/*", authenticate, perUser);
+  app.use("/api/checkout", perUser); // authenticated above, before admission
+  app.use("/api/orders/*", authenticate, perUser);
 
   const catalog = createProductCatalog({ sql, redis, prefix });
   const carts = createCartStore({ redis, prefix, ttlSeconds: deps.cartTtlSeconds });

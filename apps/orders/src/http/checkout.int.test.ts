@@ -276,13 +276,13 @@ describe("backpressure in flight", () => {
   });
   afterAll(() => one?.close());
 
-  it("without a queue, answers 503 with Retry-After: 1 to a checkout beyond the in-flight bound, before reading its token or body, and takes checkouts again once the slot is free", async () => {
+  it("without a queue, answers 503 with Retry-After: 1 to a checkout beyond the in-flight bound, before reading its body, and takes checkouts again once the slot is free", async () => {
     const cartId = await one.cartWith({ "MUG-LOGO": 1 });
     const unlock = await lockOrders(one); // the first checkout waits on its insert
     const first = one.call("POST", "/api/checkout", checkoutBody(cartId), { "Idempotency-Key": newKey() });
     await new Promise((resolve) => setTimeout(resolve, 300));
 
-    const shed = await one.call("POST", "/api/checkout", "not even JSON", { authorization: "" });
+    const shed = await one.call("POST", "/api/checkout", "not even JSON");
     expect(shed.status).toBe(503);
     expect(shed.headers.get("retry-after")).toBe("1");
     expect(await problemOf(shed)).toMatchObject({ status: 503, code: "overloaded", reason: "queue_full" });
@@ -330,10 +330,15 @@ describe("backpressure: the queue for a slot", () => {
     const waiting = settle(post(carts[2]!, waits));
     await waitingNow(2);
 
-    const shed = await fetch(`${server.url}/api/checkout`, { method: "POST", body: "not even JSON" });
+    const shed = await fetch(`${server.url}/api/checkout`, { method: "POST", headers: queued.auth, body: "not even JSON" });
     expect(shed.status).toBe(503);
     expect(shed.headers.get("retry-after")).toBe("1");
     expect(await problemOf(shed)).toMatchObject({ status: 503, code: "overloaded", reason: "queue_full" });
+    // a request that will fail authentication is answered at once, and takes no place in the queue
+    const anonymous = await fetch(`${server.url}/api/checkout`, { method: "POST", body: "not even JSON" });
+    expect(anonymous.status).toBe(401);
+    expect(await problemOf(anonymous)).toMatchObject({ status: 401 });
+    await waitingNow(2);
 
     hangUp.abort();
     expect(await abandoned).toBeInstanceOf(Error);
