@@ -20,6 +20,7 @@ const current: Record<string, (orderId: string) => unknown> = {
   }),
   OrderConfirmed: (orderId) => ({ orderId, customer, lines, total: money, shippingAddress: address, paymentIntentId: "pi_sample", reservationId: "res_sample" }),
   OrderCancelled: (orderId) => ({ orderId, reason: "payment_declined", detail: "generic_decline", customer, paymentIntentId: "pi_sample", reservationId: "res_sample" }),
+  OrderRefused: (orderId) => ({ orderId, reason: "out_of_stock", detail: "MUG-LOGO: sold out (refused at checkout)", soldOut: ["MUG-LOGO"], customer }),
   OrderCompleted: (orderId) => ({ orderId, total: money, paymentIntentId: "pi_sample" }),
   InventoryReserved: (orderId) => ({ orderId, reservationId: "res_sample", lines, expiresAt: at }),
   InventoryRejected: (orderId) => ({ orderId, reason: "out_of_stock", lines: [{ sku: "MUG-LOGO", requested: 2, available: 1, problem: "out_of_stock" }] }),

@@ -101,15 +101,17 @@ describe("capture, void and refund", () => {
     expect(await intentsOf(placed.subject)).toEqual([]);
   });
 
-  it("an order checkout refused (placed: false) leaves no trace: nothing to give back, nothing to guard against", async () => {
-    const refused = refusedAtCheckout();
+  it("an order checkout refused (OrderRefused, or OrderCancelled with placed: false) leaves no trace: nothing to give back, nothing to guard against", async () => {
+    const refusals = refusedAtCheckout();
     const overtaking = cancelled(orderPlaced().subject); // an ordinary cancellation that overtakes its order: recorded
-    await bus.publish(refused);
+    for (const refused of refusals) await bus.publish(refused);
     await bus.publish(overtaking);
     await bus.settled("ORDERS", "payments-orders");
-    expect(await rowsAbout(db.url, refused.subject, [refused.id])).toEqual({});
+    for (const refused of refusals) {
+      expect(await rowsAbout(db.url, refused.subject, [refused.id])).toEqual({});
+      expect(await intentsOf(refused.subject)).toEqual([]);
+    }
     expect(await rowsAbout(db.url, overtaking.subject, [overtaking.id])).toEqual({ payments: 1, inbox: 1 });
-    expect(await intentsOf(refused.subject)).toEqual([]);
   });
 
   it("an authorization that lands after the reservation deadline is voided", async () => {

@@ -82,13 +82,38 @@ export const OrderCancelled = defineEvent({
       .boolean()
       .optional()
       .describe(
-        "false when checkout refused the order (ADR 0010): no OrderPlaced was ever published for it, so no other service holds, charges or ships anything of it and nothing can arrive later. Absent means the order was placed (and from producers older than the field).",
+        "false when checkout refused the order (ADR 0010): no OrderPlaced was ever published for it, so no other service holds, charges or ships anything of it and nothing can arrive later. Absent means the order was placed (and from producers older than the field). Orders no longer writes false: a refused order's fact is now OrderRefused (orders.refused.<id>); consumers still skip the OrderCancelled events with false that older producers wrote.",
       ),
   }),
 });
 
-/** An OrderCancelled of an order checkout refused: no other service ever saw the order (ADR 0010). */
+/**
+ * An OrderCancelled of an order checkout refused, as orders wrote them before OrderRefused (December
+ * 2026): no other service ever saw the order (ADR 0010). Consumers still skip such events left in the
+ * stream, or replayed from the DLQ.
+ */
 export const wasNeverPlaced = (cancelled: CloudEvent<string, z.infer<typeof OrderCancelled.schema>>): boolean => cancelled.data.placed === false;
+
+/**
+ * Checkout refused the order (ADR 0010): a SKU of it was known to be sold out, so the order was written
+ * CANCELLED at once and never placed. No other service reacts to it: nothing was reserved, charged or
+ * shipped, and no OrderPlaced or OrderConfirmed will follow. It has its own subject
+ * (`orders.refused.<id>`), so that a consumer that filters on the events it handles (nats-server 2.10+)
+ * never receives it, and one that filters on `orders.>` skips it unread.
+ */
+export const OrderRefused = defineEvent({
+  name: "OrderRefused",
+  stream: "ORDERS",
+  token: "refused",
+  schema: z.object({
+    orderId: OrderId,
+    reason: z.enum(["out_of_stock"]),
+    detail: z.string().optional(),
+    /** the SKUs of the order that were known to be sold out */
+    soldOut: z.array(Sku).min(1),
+    customer: Customer,
+  }),
+});
 
 export const OrderCompleted = defineEvent({
   name: "OrderCompleted",

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { OrderCancelled, OrderConfirmed, OrderPlaced, type Address } from "@checkout/contracts";
+import { OrderCancelled, OrderConfirmed, OrderPlaced, OrderRefused, type Address } from "@checkout/contracts";
 
 type Line = { sku: string; qty: number; unitPrice?: number };
 
@@ -35,7 +35,18 @@ export function orderConfirmed({ orderId = randomUUID(), email = "ada@example.co
   });
 }
 
-/** The OrderCancelled of an order checkout refused as sold out (ADR 0010): no OrderPlaced was ever published for it. */
-export function refusedAtCheckout(orderId = randomUUID()) {
-  return OrderCancelled.create(orderId, { orderId, reason: "out_of_stock", detail: "MUG-LOGO: sold out (refused at checkout)", customer: { email: "shopper@example.com" }, placed: false });
+/**
+ * Two orders checkout refused as sold out (ADR 0010), one in each form a participant may read: the
+ * OrderRefused that orders publishes, and the OrderCancelled with `placed: false` that orders wrote
+ * before OrderRefused existed (streams and the DLQ may still hold such events). No OrderPlaced was ever
+ * published for either.
+ */
+export function refusedAtCheckout() {
+  const [refusedId, cancelledId] = [randomUUID(), randomUUID()];
+  const detail = "MUG-LOGO: sold out (refused at checkout)";
+  const customer = { email: "shopper@example.com" };
+  return [
+    OrderRefused.create(refusedId, { orderId: refusedId, reason: "out_of_stock", detail, soldOut: ["MUG-LOGO"], customer }),
+    OrderCancelled.create(cancelledId, { orderId: cancelledId, reason: "out_of_stock", detail, customer, placed: false }),
+  ] as const;
 }

@@ -3,7 +3,7 @@ import { jetstream, type ConsumerMessages } from "@nats-io/jetstream";
 
 export interface Outcome {
   kind: "completed" | "cancelled";
-  /** OrderCancelled's reason */
+  /** OrderCancelled's or OrderRefused's reason */
   reason?: string;
   /** when JetStream stored the event (the server's clock, epoch ms): independent of how fast we read */
   at: number;
@@ -18,9 +18,10 @@ export interface OutcomeWatch {
 const nanosToMs = (nanos: bigint) => Number(nanos / 1_000n) / 1_000;
 
 /**
- * Follows the saga's outcome as the ORDERS stream records it: `orders.completed.<id>` and
- * `orders.cancelled.<id>`, through two ordered consumers (flow-controlled, nothing lost when the bench
- * is busy), matched to orders by the last subject token. The time kept is the stream's timestamp, so a
+ * Follows the saga's outcome as the ORDERS stream records it: `orders.completed.<id>`,
+ * `orders.cancelled.<id>` and `orders.refused.<id>` (an order checkout refused, CANCELLED from the
+ * start: ADR 0010), through one ordered consumer each (flow-controlled, nothing lost when the bench is
+ * busy), matched to orders by the last subject token. The time kept is the stream's timestamp, so a
  * slow reader does not inflate latencies. An OrderCancelled is the decision to cancel: an order with
  * money or stock held is CANCELLING until its compensations are confirmed (see the orders DB for that).
  */
@@ -31,8 +32,13 @@ export async function watchOutcomes(natsUrl: string): Promise<OutcomeWatch> {
   const counts = { completed: 0, cancelled: 0 };
   const subscriptions: Array<{ messages: ConsumerMessages; done: Promise<void> }> = [];
 
-  for (const kind of ["completed", "cancelled"] as const) {
-    const consumer = await js.consumers.get("ORDERS", { filter_subjects: `orders.${kind}.*` });
+  const subjects = [
+    { token: "completed", kind: "completed" },
+    { token: "cancelled", kind: "cancelled" },
+    { token: "refused", kind: "cancelled" },
+  ] as const;
+  for (const { token, kind } of subjects) {
+    const consumer = await js.consumers.get("ORDERS", { filter_subjects: `orders.${token}.*` });
     const messages = await consumer.consume({ max_messages: 2_048 });
     const done = (async () => {
       for await (const msg of messages) {

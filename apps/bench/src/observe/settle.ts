@@ -7,7 +7,7 @@ import type { OutcomeWatch } from "./outcomes.ts";
 import { unfinishedOrders, type Reader } from "../verify/orders-db.ts";
 
 export interface Settlement {
-  /** every accepted order had its OrderCompleted/OrderCancelled on the stream (epoch ms), or undefined */
+  /** every accepted order had its OrderCompleted, OrderCancelled or OrderRefused on the stream (epoch ms), or undefined */
   decidedAt: number | undefined;
   /** no order left PENDING, CONFIRMED or CANCELLING in the orders DB, or undefined */
   quietAt: number | undefined;

@@ -78,7 +78,7 @@ export interface BenchResult {
     settleTimedOut: boolean;
     /** the first few orders that did not finish, as each service saw them */
     stuck: StuckOrder[];
-    /** accepted (202) → OrderCompleted/OrderCancelled stored in the ORDERS stream */
+    /** accepted (202) → OrderCompleted, OrderCancelled or OrderRefused stored in the ORDERS stream */
     e2eLatencyMs: LatencySummary;
     /** accepted → CANCELLED for orders that had compensations to confirm (CANCELLING first) */
     compensatedLatencyMs: LatencySummary;

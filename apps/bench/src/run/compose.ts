@@ -83,7 +83,7 @@ export function composeResult(f: RunFacts): BenchResult {
     const id = ledger.orderId[i]!;
     const outcome = outcomes.get(id);
     if (outcome) {
-      // an order refused at checkout (sold out) is decided by its answer; its OrderCancelled may reach
+      // an order refused at checkout (sold out) is decided by its answer; its OrderRefused may reach
       // the stream a moment before the client has read the 202
       e2e.add(Math.max(0, outcome.at - ledger.answeredAt[i]!));
       lastOutcome = Math.max(lastOutcome, outcome.at);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { OrderCancelled, OrderPlaced, type CancelReason, type CheckoutRequest, type OrderStatus, type PriceSnapshot } from "@checkout/contracts";
+import { OrderPlaced, OrderRefused, type CancelReason, type CheckoutRequest, type OrderStatus, type PriceSnapshot } from "@checkout/contracts";
 import { createBatcher, type Sql } from "@checkout/db";
 import { OUTBOX_CHANNEL, outboxRow } from "@checkout/messaging";
 import { placePendingOrders, selectOrderByIdempotencyKey, type NewOrder, type Placement, type PlacedOrder } from "../db/queries/orders.ts";
@@ -35,8 +35,8 @@ export type PlaceOrder = (input: PlaceOrderInput) => Promise<StoredResponse & { 
  *
  * An order with a SKU that `soldOut` names (inventory lately found it empty: domain/sold-out.ts) is not
  * sent through the saga to be rejected there: it is written CANCELLED(out_of_stock) at once, with an
- * OrderCancelled instead of an OrderPlaced (the shopper still gets the cancellation mail), and the
- * answer says so. Nothing was reserved or charged for it, so there is nothing to undo.
+ * OrderRefused instead of an OrderPlaced, and the answer says so. Nothing was reserved or charged for
+ * it, so there is nothing to undo, and no other service reacts to it (ADR 0010).
  */
 export function createPlaceOrder({
   sql,
@@ -92,7 +92,7 @@ export function createPlaceOrder({
     const empty = soldOut([...new Set(lines.map((line) => line.sku))]);
     const refused = empty.length ? { reason: "out_of_stock" as const, detail: empty.map((sku) => `${sku}: sold out (refused at checkout)`).join("; ") } : undefined;
     const event = refused
-      ? OrderCancelled.create(orderId, { orderId, ...refused, customer, placed: false }, { time: at })
+      ? OrderRefused.create(orderId, { orderId, ...refused, soldOut: empty, customer }, { time: at })
       : OrderPlaced.create(
           orderId,
           {
@@ -124,7 +124,7 @@ export function createPlaceOrder({
       },
       placement: {
         timeline: refused
-          ? { eventId: event.id, type: "OrderCancelled", source: "orders", at, detail: { status: "CANCELLED", reason: refused.reason, soldOut: empty } }
+          ? { eventId: event.id, type: "OrderRefused", source: "orders", at, detail: { status: "CANCELLED", reason: refused.reason, soldOut: empty } }
           : { eventId: event.id, type: "OrderPlaced", source: "orders", at, detail: { total: { amount: snapshot.total, currency: snapshot.currency } } },
         outbox: outboxRow({ event, traceparent }),
         channel: OUTBOX_CHANNEL,

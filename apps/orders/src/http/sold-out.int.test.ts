@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { CheckoutAccepted, InventoryRejected, InventoryReleased, OrderCancelled } from "@checkout/contracts";
+import { CheckoutAccepted, InventoryRejected, InventoryReleased, OrderRefused } from "@checkout/contracts";
 import { waitFor } from "@checkout/testing";
 import { ADDRESS, RECHECK_TIMEOUT_MS, startHarness, type Harness } from "./test-harness.ts";
 import { idempotencyKvKey } from "./request-hash.ts";
@@ -39,7 +39,7 @@ const untilAnswered = (items: Record<string, number>, status: "PENDING" | "CANCE
   }, { what: `a checkout answered ${status}`, timeoutMs: 5_000 });
 
 describe("checkout with the sold-out hint", () => {
-  it("refuses an order of a SKU inventory found empty at once: CANCELLED(out_of_stock), an OrderCancelled and no OrderPlaced", async () => {
+  it("refuses an order of a SKU inventory found empty at once: CANCELLED(out_of_stock), an OrderRefused (its own subject) and no OrderPlaced", async () => {
     expect((await checkout({ "MUG-LOGO": 1 })).status).toBe("PENDING");
     await inventoryRejects("MUG-LOGO", 0);
 
@@ -54,11 +54,11 @@ describe("checkout with the sold-out hint", () => {
     expect(history).toEqual([{ status: "CANCELLED", cancel_reason: "out_of_stock" }]);
 
     const outbox = await outboxOf(refused.orderId);
-    expect(outbox.map((row) => row.subject)).toEqual([`orders.cancelled.${refused.orderId}`]);
-    const cancelled = OrderCancelled.parse(JSON.parse(outbox[0]!.payload));
-    expect(cancelled.data).toEqual({ orderId: refused.orderId, reason: "out_of_stock", detail: "MUG-LOGO: sold out (refused at checkout)", customer: { userId: h.user, email: "ada@example.com" }, placed: false });
+    expect(outbox.map((row) => row.subject)).toEqual([`orders.refused.${refused.orderId}`]);
+    const refusal = OrderRefused.parse(JSON.parse(outbox[0]!.payload));
+    expect(refusal.data).toEqual({ orderId: refused.orderId, reason: "out_of_stock", detail: "MUG-LOGO: sold out (refused at checkout)", soldOut: ["MUG-LOGO"], customer: { userId: h.user, email: "ada@example.com" } });
     const timeline = await h.sql`SELECT type, source, detail FROM order_timeline WHERE order_id = ${refused.orderId}`;
-    expect(timeline).toEqual([{ type: "OrderCancelled", source: "orders", detail: { status: "CANCELLED", reason: "out_of_stock", soldOut: ["MUG-LOGO"] } }]);
+    expect(timeline).toEqual([{ type: "OrderRefused", source: "orders", detail: { status: "CANCELLED", reason: "out_of_stock", soldOut: ["MUG-LOGO"] } }]);
 
     // another SKU still goes through the saga
     const other = await checkout({ "CAP-NAVY": 1 });

@@ -8,7 +8,8 @@ import { lockPayment, noteCancellation, settle, startStep } from "../db/payments
  */
 export const onOrderCancelled = defineHandler({
   subscribe: OrderCancelled,
-  // refused at checkout: nothing of it here, and no OrderPlaced to guard against with a tombstone
+  // refused at checkout, as orders said it before OrderRefused (ADR 0010): nothing of it here, and no
+  // OrderPlaced to guard against with a tombstone
   ignores: wasNeverPlaced,
   async handle(event, { sql, log }) {
     const { orderId, reason } = event.data;

@@ -11,7 +11,8 @@ import { findShipment, insertTombstone, lockOrder, markCancelled } from "../db/s
 export const onOrderCancelled = ({ carrier }: { carrier: Carrier }) =>
   defineHandler({
     subscribe: OrderCancelled,
-    // refused at checkout: nothing of it here, and no OrderPlaced to guard against with a tombstone
+    // refused at checkout, as orders said it before OrderRefused (ADR 0010): nothing of it here, and no
+    // OrderPlaced to guard against with a tombstone
     ignores: wasNeverPlaced,
     async handle(event, { sql, log }) {
       const { orderId } = event.data;

@@ -58,7 +58,7 @@ export type InsertOutcome = { inserted: true } | { inserted: false; existing: Pl
 
 /**
  * What a new order's placement writes besides the order: its first timeline entry and its OrderPlaced
- * (its OrderCancelled when refused at checkout).
+ * (its OrderRefused when refused at checkout).
  */
 export interface Placement {
   timeline: { eventId: string; type: string; source: string; at: Date; detail: Record<string, unknown> };
