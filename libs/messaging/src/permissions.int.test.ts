@@ -117,11 +117,14 @@ describe("the NATS users, on a secured nats-server", () => {
   }, 60_000);
 });
 
-// inventory-orders filters on the three events inventory handles where the server can (ADR 0013)
+// inventory-orders filters on the three events inventory handles where the server can (ADR 0013): a new
+// consumer is made so, and one an older version made with orders.> is narrowed in place by inventory itself
+const narrow = { filter_subject: undefined, filter_subjects: ["orders.cancelled.*", "orders.confirmed.*", "orders.placed.*"] };
 describe.each([
-  { server: "2.9 (the PATH's)", start: startNatsServer, filter: { filter_subject: "orders.>", filter_subjects: undefined } },
-  { server: "2.10", start: startNatsServer210, filter: { filter_subject: undefined, filter_subjects: ["orders.cancelled.*", "orders.confirmed.*", "orders.placed.*"] } },
-])("inventory running as its own NATS user on nats-server $server", ({ start, filter }) => {
+  { server: "2.9 (the PATH's)", start: startNatsServer, existing: false, filter: { filter_subject: "orders.>", filter_subjects: undefined } },
+  { server: "2.10", start: startNatsServer210, existing: false, filter: narrow },
+  { server: "2.10, its consumer made with orders.> by an older version", start: startNatsServer210, existing: true, filter: narrow },
+])("inventory running as its own NATS user on nats-server $server", ({ start, existing, filter }) => {
   let nats: NatsServer;
   let db: TestDatabase;
   let inventory: RunningService;
@@ -133,6 +136,14 @@ describe.each([
     monitoring = await freePort();
     nats = await start({ secured: true, config: `http: "127.0.0.1:${monitoring}"` });
     db = await createTestDatabase("permissions");
+    if (existing) {
+      const older = await connectAs(nats, "inventory");
+      const jsm = await jetstreamManager(older);
+      await ensureStreams(jsm);
+      await ensureConsumer(jsm, { stream: "ORDERS", durable: durableName("inventory", "ORDERS"), filterSubjects: ["orders.>"] });
+      expect((await jsm.consumers.info("ORDERS", durableName("inventory", "ORDERS"))).config.filter_subject).toBe("orders.>");
+      await older.close();
+    }
     inventory = await startInventory(InventoryConfig.parse({ NATS_URL: nats.url, DATABASE_URL: db.url, PORT: "0", LOG_LEVEL: "silent", RESERVATION_TTL_MS: "600000", ...natsTestCredentials("inventory") }));
     orders = await connectAs(nats, "orders");
     bus = await connectBus(nats.url);

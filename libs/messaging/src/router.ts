@@ -72,7 +72,7 @@ export function createRouter({ nc, service, concurrency = 2, batchSize = 100, ac
     const durable = durableName(service, stream);
     const jsm = await jetstreamManager(nc);
     const filterSubjects = consumerFilter(stream, [...group.values()], serverFeatures(nc).filterSubjects);
-    await ensureConsumer(jsm, { stream, durable, filterSubjects, ackWaitMs, maxAckPending: Math.max(1_000, bound * 4) });
+    await ensureConsumer(jsm, { stream, durable, filterSubjects, ackWaitMs, maxAckPending: Math.max(1_000, bound * 4), log: options.log });
     const consumer = await js.consumers.get(stream, durable);
     const messages = await consumer.consume({ max_messages: bound });
     const queue: JsMsg[] = [];

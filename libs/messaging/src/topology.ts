@@ -2,6 +2,7 @@ import { AckPolicy, DeliverPolicy, DiscardPolicy, jetstreamManager, RetentionPol
 import { Kvm, type KV } from "@nats-io/kv";
 import { nanos, type NatsConnection } from "@nats-io/transport-node";
 import { DeadLetters, Streams } from "@checkout/contracts";
+import type { Logger } from "@checkout/log";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -47,6 +48,8 @@ export interface ConsumerSpec {
   filterSubjects: string[];
   ackWaitMs?: number;
   maxAckPending?: number;
+  /** where a filter that would not settle is reported */
+  log?: Logger;
 }
 
 /**
@@ -59,22 +62,44 @@ export const filterConfig = (subjects: string[]) =>
 
 const filtersOf = (config: ConsumerConfig) => config.filter_subjects ?? (config.filter_subject ? [config.filter_subject] : []);
 const sameSubjects = (a: string[], b: string[]) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+/** no filter, or `<prefix>.>`: every subject of the stream */
+const streamWide = (subjects: string[]) => subjects.length === 0 || (subjects.length === 1 && /^[^.*>]+\.>$/.test(subjects[0]!));
 
 /**
- * Creates the durable, or brings an existing one to this filter, ack wait and max ack pending in place:
- * it keeps its position, so acked messages are not delivered again, and a message that the new filter
- * takes in but that lies behind that position is not delivered either. Changing a filter needs nats-server
- * 2.10 (to or from several subjects). Instances starting together all succeed: the server accepts a
- * create or an update that changes nothing, and an instance that loses the creation race updates what
- * the other made (with different handler sets, the last start wins; ADR 0013).
+ * The filter a consumer that has `current` gets when an instance of a service that handles `wanted`
+ * starts. The durable is shared by every instance of the service, whatever its version, so a service
+ * only widens it: narrowing it would stop the other instances from receiving what they handle, and what
+ * is published meanwhile would lie behind the consumer's position once it widened again (ADR 0013).
+ * - The whole stream wanted (nats-server 2.9): the whole stream.
+ * - The whole stream had (made on 2.9, or by a version before ADR 0013): the wanted subjects, the one
+ *   narrowing a service makes.
+ * - Otherwise what it had, with the wanted subjects it lacked (unchanged when it lacked none).
  */
-export async function ensureConsumer(jsm: JetStreamManager, { stream, durable, filterSubjects, ackWaitMs = 30_000, maxAckPending = 2_000 }: ConsumerSpec): Promise<void> {
-  const filter = filterConfig(filterSubjects);
+export function nextFilter(current: string[], wanted: string[]): string[] {
+  if (streamWide(wanted) || streamWide(current)) return wanted;
+  const missing = wanted.filter((subject) => !current.includes(subject));
+  return missing.length === 0 ? current : [...current, ...missing].sort();
+}
+
+/** how often a service writes its filter again after another instance's update replaced it */
+const FILTER_TRIES = 3;
+
+/**
+ * Creates the durable, or brings an existing one's filter (nextFilter), ack wait and max ack pending up
+ * to date in place: it keeps its position, so acked messages are not delivered again, and a message
+ * that a widened filter takes in but that lies behind that position is not delivered either. Changing a
+ * filter needs nats-server 2.10 (to or from several subjects). Instances starting together all succeed:
+ * the server accepts a create or an update that changes nothing, and an instance that loses the
+ * creation race updates what the other made. After an update the filter is read again, and written
+ * again (up to FILTER_TRIES times) if another instance's update, made at the same moment, left out
+ * subjects this one wants.
+ */
+export async function ensureConsumer(jsm: JetStreamManager, { stream, durable, filterSubjects, ackWaitMs = 30_000, maxAckPending = 2_000, log }: ConsumerSpec): Promise<void> {
   const config = {
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    ...filter,
+    ...filterConfig(filterSubjects),
     ack_wait: nanos(ackWaitMs),
     max_deliver: -1, // the router dead-letters after MAX_DELIVERIES, with the reason
     max_ack_pending: maxAckPending,
@@ -86,17 +111,28 @@ export async function ensureConsumer(jsm: JetStreamManager, { stream, durable, f
       () => undefined,
       async (error) => (await info()) ?? Promise.reject(error),
     );
-  const existing = (await info()) ?? (await create());
-  if (!existing) return;
-  const changes: Partial<ConsumerUpdateConfig> = {
-    ...(sameSubjects(filtersOf(existing.config), filterSubjects) ? {} : filter),
-    ...(existing.config.ack_wait !== config.ack_wait ? { ack_wait: config.ack_wait } : {}),
-    ...(existing.config.max_ack_pending !== config.max_ack_pending ? { max_ack_pending: config.max_ack_pending } : {}),
-  };
-  if (Object.keys(changes).length === 0) return;
-  await jsm.consumers.update(stream, durable, changes).catch((error: Error) => {
-    throw new Error(`${stream} ${durable}: could not update ${Object.keys(changes).join(", ")} (filter now ${filtersOf(existing.config).join(", ") || "none"}): ${error.message}`, { cause: error });
-  });
+  let existing = (await info()) ?? (await create());
+  for (let tries = 1; existing; tries++) {
+    const current = filtersOf(existing.config);
+    const filter = nextFilter(current, filterSubjects);
+    const changes: Partial<ConsumerUpdateConfig> = {
+      ...(sameSubjects(current, filter) ? {} : filterConfig(filter)),
+      // once: a different value another instance writes is that instance's configuration, not a race to win
+      ...(tries === 1 && existing.config.ack_wait !== config.ack_wait ? { ack_wait: config.ack_wait } : {}),
+      ...(tries === 1 && existing.config.max_ack_pending !== config.max_ack_pending ? { max_ack_pending: config.max_ack_pending } : {}),
+    };
+    if (Object.keys(changes).length === 0) return;
+    if (tries > FILTER_TRIES) {
+      // e.g. a cluster of 2.9 and 2.10 servers during an upgrade, whose instances want `orders.>` and the narrow filter in turn
+      log?.warn({ stream, durable, filter: current, wanted: filterSubjects }, "the consumer's filter keeps changing under this instance; leaving it as it is");
+      return;
+    }
+    await jsm.consumers.update(stream, durable, changes).catch((error: Error) => {
+      const changed = Object.keys(changes).filter((key) => !key.startsWith("filter_")).concat(sameSubjects(current, filter) ? [] : ["filter"]);
+      throw new Error(`${stream} ${durable}: could not update ${changed.join(", ")} (filter now ${current.join(", ") || "none"}, to ${filter.join(", ")}): ${error.message}`, { cause: error });
+    });
+    existing = await info();
+  }
 }
 
 export interface BucketSpec {

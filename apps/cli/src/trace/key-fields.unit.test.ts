@@ -23,6 +23,8 @@ describe("keyFields", () => {
     expect(keyFields(sample("ShipmentCreated"))).toEqual({ shipmentId: "shp_sample", carrier: "sim-post", trackingNumber: "SIM123456789" });
     expect(keyFields(sample("PaymentRefunded"))).toEqual({ paymentIntentId: "pi_sample", refundId: "re_sample", amount: "USD 24.00" });
     expect(keyFields(sample("InventoryRejected"))).toEqual({ reason: "out_of_stock", lines: "MUG-LOGO×2(available 1)" });
+    // the detail names the sold-out SKUs
+    expect(keyFields(sample("OrderRefused"))).toEqual({ reason: "out_of_stock", detail: '"MUG-LOGO: sold out (refused at checkout)"' });
   });
 
   it("reads every event of the choreography without losing its ids", () => {

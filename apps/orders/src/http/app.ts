@@ -41,7 +41,7 @@ export function createOrdersApp(deps: OrdersDeps): Hono<AppEnv> {
   const perUser = rateLimit({ redis, prefix, log, name: "user", what: "by this user", limit: perUserPerMinute, clientOf: (c) => currentUser(c).id });
   // carts, checkout and orders need a bearer token; the catalog (/api/products) stays public
   app.use("/api/cart/*", authenticate, perUser);
-  app.use("/api/checkout", perUser); // authenticated above, before admission
+  app.post("/api/checkout", perUser); // authenticated above, before admission
   app.use("/api/orders/*", authenticate, perUser);
 
   const catalog = createProductCatalog({ sql, redis, prefix });
