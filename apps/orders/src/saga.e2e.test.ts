@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { environment } from "@checkout/config";
 import { contractForType } from "@checkout/contracts";
 import { ADDRESS, connectBus, shopper, startSystem, waitFor, type Bus, type TestSystem } from "@checkout/testing";
 
@@ -164,5 +165,14 @@ describe("the streams", () => {
       for (const event of await bus.parseAll(stream)) expect(contractForType(event.type)).toBeDefined();
     }
     expect((await bus.jsm.streams.info("DLQ")).state.messages).toBe(0);
+  });
+
+  it("the consumers filter as the server allows: the events each service handles on 2.10+ (ADR 0013), the whole stream on 2.9", async () => {
+    const { config } = await bus.jsm.consumers.info("ORDERS", "shipping-orders");
+    const filter = config.filter_subjects ?? [config.filter_subject];
+    const [major = 0, minor = 0] = (bus.nc.info?.version ?? "0.0").split(".").map(Number);
+    expect(filter).toEqual(major > 2 || (major === 2 && minor >= 10) ? ["orders.cancelled.*", "orders.confirmed.*"] : ["orders.>"]);
+    // npm run test:e2e:nats-2.10: make sure the binary it names is one (startNatsServer does not check)
+    if (environment().NATS_SERVER_EXPECT_2_10) expect(bus.nc.info?.version, "the nats-server of NATS_SERVER_BIN").toMatch(/^2\.(1\d|[2-9]\d)\./);
   });
 });

@@ -56,9 +56,9 @@ describe("ensureBucket", () => {
   });
 });
 
-// On nats-server 2.10+ a consumer's filter can change in place (ADR 0013): the filter of what the service
-// handles now, whatever an older version (`orders.>`) or another handler set left, without going back
-// over what the consumer already passed.
+// On nats-server 2.10+ a consumer's filter can change in place (ADR 0013): a service narrows the stream-wide
+// `orders.>` of an older version to what it handles, and otherwise only adds to a filter what it lacks,
+// never going back over what the consumer already passed.
 
 describe("ensureConsumer on nats-server 2.10", () => {
   let nats: NatsServer;

@@ -62,8 +62,8 @@ export const filterConfig = (subjects: string[]) =>
 
 const filtersOf = (config: ConsumerConfig) => config.filter_subjects ?? (config.filter_subject ? [config.filter_subject] : []);
 const sameSubjects = (a: string[], b: string[]) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
-/** no filter, or `<prefix>.>`: every subject of the stream */
-const streamWide = (subjects: string[]) => subjects.length === 0 || (subjects.length === 1 && /^[^.*>]+\.>$/.test(subjects[0]!));
+/** no filter, `>` or `<prefix>.>`: every subject of the stream */
+const streamWide = (subjects: string[]) => subjects.length === 0 || (subjects.length === 1 && /^(?:[^.*>]+\.)?>$/.test(subjects[0]!));
 
 /**
  * The filter a consumer that has `current` gets when an instance of a service that handles `wanted`
@@ -81,8 +81,8 @@ export function nextFilter(current: string[], wanted: string[]): string[] {
   return missing.length === 0 ? current : [...current, ...missing].sort();
 }
 
-/** how often a service writes its filter again after another instance's update replaced it */
-const FILTER_TRIES = 3;
+/** how many times in all a service writes its consumer's filter when other instances' updates keep replacing it */
+export const FILTER_TRIES = 3;
 
 /**
  * Creates the durable, or brings an existing one's filter (nextFilter), ack wait and max ack pending up
@@ -91,8 +91,8 @@ const FILTER_TRIES = 3;
  * filter needs nats-server 2.10 (to or from several subjects). Instances starting together all succeed:
  * the server accepts a create or an update that changes nothing, and an instance that loses the
  * creation race updates what the other made. After an update the filter is read again, and written
- * again (up to FILTER_TRIES times) if another instance's update, made at the same moment, left out
- * subjects this one wants.
+ * again if another instance's update, made at the same moment, left out subjects this one wants: at
+ * most FILTER_TRIES writes in all, then a warning, and the filter stays as it was found.
  */
 export async function ensureConsumer(jsm: JetStreamManager, { stream, durable, filterSubjects, ackWaitMs = 30_000, maxAckPending = 2_000, log }: ConsumerSpec): Promise<void> {
   const config = {
@@ -128,8 +128,9 @@ export async function ensureConsumer(jsm: JetStreamManager, { stream, durable, f
       return;
     }
     await jsm.consumers.update(stream, durable, changes).catch((error: Error) => {
-      const changed = Object.keys(changes).filter((key) => !key.startsWith("filter_")).concat(sameSubjects(current, filter) ? [] : ["filter"]);
-      throw new Error(`${stream} ${durable}: could not update ${changed.join(", ")} (filter now ${current.join(", ") || "none"}, to ${filter.join(", ")}): ${error.message}`, { cause: error });
+      const filterChange = sameSubjects(current, filter) ? "" : `filter ${current.join(", ") || "none"} to ${filter.join(", ")}; `;
+      const others = Object.keys(changes).filter((key) => !key.startsWith("filter_"));
+      throw new Error(`${stream} ${durable}: could not update ${filterChange}${others.join(", ")}: ${error.message}`, { cause: error });
     });
     existing = await info();
   }

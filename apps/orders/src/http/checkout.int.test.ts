@@ -328,13 +328,15 @@ describe("backpressure: the queue for a slot", () => {
     const abandoned = settle(post(carts[1]!, gone, hangUp.signal));
     await waitingNow(1);
     // with room left in the queue, a request that will fail authentication is answered at once and takes none
-    const anonymous = await fetch(`${server.url}/api/checkout`, { method: "POST", body: "not even JSON" });
+    const anonymous = await fetch(`${server.url}/api/checkout`, { method: "POST", body: "not even JSON", signal: AbortSignal.timeout(2_000) }); // queued, it would wait 20 s
     expect(anonymous.status).toBe(401);
     expect(await problemOf(anonymous)).toMatchObject({ status: 401 });
     await waitingNow(1);
     const waiting = settle(post(carts[2]!, waits));
     await waitingNow(2);
 
+    // a GET is still no route (404): only a POST is a checkout, rate-limited per user
+    expect((await fetch(`${server.url}/api/checkout`, { headers: queued.auth })).status).toBe(404);
     const shed = await fetch(`${server.url}/api/checkout`, { method: "POST", headers: queued.auth, body: "not even JSON" });
     expect(shed.status).toBe(503);
     expect(shed.headers.get("retry-after")).toBe("1");
