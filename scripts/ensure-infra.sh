@@ -1,10 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the local infrastructure Checkout needs is up: PostgreSQL (127.0.0.1:5432), Redis
 # (127.0.0.1:6379) and nats-server with JetStream (127.0.0.1:4222). Starts whichever is down, waits
-# until it answers, and prints one line per service. Then makes sure the nats-server 2.10 binary the int
-# tests of filter_subjects start is in .cache/ (scripts/ensure-nats-2.10.sh); if it cannot be had, it
-# says so and goes on: those tests fail, saying how to get it, and nothing else needs it. Idempotent;
-# needs no Node. Used by `npm start`, `npm test` and .ci/run.
+# until it answers, and prints one line per service. Idempotent; needs no Node. Used by `npm start`,
+# `npm test` and .ci/run.
 #
 #   bash scripts/ensure-infra.sh
 #   INFRA_WAIT_SECONDS=60 bash scripts/ensure-infra.sh     # longer bound on each wait (default 30)
@@ -98,13 +96,6 @@ ensure_nats() {
   echo "nats-server 127.0.0.1:$NATS_PORT  started (JetStream on, store /var/lib/nats-server)"
 }
 
-# --- nats-server 2.10 for the tests ----------------------------------------------------------------
-ensure_nats_2_10() {
-  bash "$(dirname "${BASH_SOURCE[0]}")/ensure-nats-2.10.sh" ||
-    echo "ensure-infra: no nats-server 2.10 for the int tests that need it (see above); they will fail until there is one" >&2
-}
-
 ensure_postgres
 ensure_redis
 ensure_nats
-ensure_nats_2_10

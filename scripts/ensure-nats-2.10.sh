@@ -5,7 +5,7 @@
 # without installing anything or touching the system's apt configuration: a source list, package lists
 # and an apt cache of its own in a temporary directory, `apt-get download`, `dpkg -x`. Needs apt-get,
 # dpkg and deb.debian.org. When the binary is there and says 2.10 or later, it only says so (no network).
-# Called by scripts/ensure-infra.sh.
+# Called by `npm test` and `npm run test:e2e:nats-2.10` (not by `npm start`: only tests need it).
 #
 #   bash scripts/ensure-nats-2.10.sh
 set -euo pipefail

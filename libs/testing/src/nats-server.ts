@@ -119,7 +119,7 @@ export async function startNatsServer({ config, secured = false, bin = environme
  */
 export async function startNatsServer210(options: { config?: string; secured?: boolean } = {}): Promise<NatsServer> {
   const bin = environment().NATS_SERVER_2_10_BIN || NATS_2_10_BIN;
-  const howTo = "run `bash scripts/ensure-nats-2.10.sh` (it takes the binary out of Debian trixie's nats-server package; `npm test` runs it through scripts/ensure-infra.sh), or set NATS_SERVER_2_10_BIN to a nats-server 2.10+ binary";
+  const howTo = "run `bash scripts/ensure-nats-2.10.sh` (it takes the binary out of Debian trixie's nats-server package; `npm test` runs it), or set NATS_SERVER_2_10_BIN to a nats-server 2.10+ binary";
   if (!existsSync(bin)) throw new Error(`this test needs nats-server 2.10+ and there is none at ${bin}: ${howTo}`);
   const server = await startNatsServer({ ...options, bin });
   const [major = NaN, minor = NaN] = server.version.split(".").map(Number);

@@ -62,8 +62,8 @@ interface Waiter {
 
 /**
  * Backpressure for POST /checkout. This instance works on at most `maxInFlight` checkouts at once
- * (checked first, before the token or the body are read, so that refusing stays cheap when the process
- * is busiest). A checkout beyond them waits in a bounded queue and gets the next free slot, in the order
+ * (checked after the token, an HMAC, and before the body is read or any I/O, so that refusing stays
+ * cheap when the process is busiest). A checkout beyond them waits in a bounded queue and gets the next free slot, in the order
  * they came: a flash sale's first buyers are served first, and a burst a little larger than the bound is
  * smoothed instead of answered 503 and sent again. Beyond the queue, or after `maxWaitMs` in it, the
  * answer is 503 with `Retry-After: 1`. A new order is also refused, 503 with `Retry-After: 2`, while
