@@ -7,15 +7,23 @@ import { addTimeline, storeState, type SagaOrder, type TimelineEntry } from "./d
 /**
  * Decide → store for one fact about a locked order; returns the order's own facts to publish. The new
  * state and the timeline (`received`, the fact as it came, then each fact emitted) are written side by
- * side, in one round trip. Used by the handlers and by the shopper's cancel request.
+ * side. Given `later` (a handler's), the writes are not waited for and travel with the batch's next
+ * statement or its COMMIT; without it (the shopper's cancel request), they cost one round trip.
  */
-export async function applyFact(tx: TransactionSql, order: SagaOrder, fact: Fact, cause?: { id: string }, received?: TimelineEntry): Promise<AnyEvent[]> {
+export async function applyFact(
+  tx: TransactionSql,
+  order: SagaOrder,
+  fact: Fact,
+  { cause, received, later }: { cause?: { id: string }; received?: TimelineEntry; later?: (statement: Promise<unknown>) => void } = {},
+): Promise<AnyEvent[]> {
   const decision = decide(order, fact);
   const tracking = fact.type === "ShipmentCreated" ? { carrier: fact.carrier, trackingNumber: fact.trackingNumber } : undefined;
   const emitted = decision.emit.map((name) => ownFact(name, { ...order, ...decision.state }, decision, cause));
   const detail = { status: decision.state.status, ...(decision.state.cancelReason ? { reason: decision.state.cancelReason } : {}) };
   const timeline = [...(received ? [received] : []), ...emitted.map((event) => ({ eventId: event.id, type: event.type.split(".")[1]!, source: "orders", at: event.time, detail }))];
-  await Promise.all([storeState(tx, order.id, decision.state, { cancelDetail: decision.cancelDetail, tracking }), addTimeline(tx, order.id, timeline)]);
+  const writes = Promise.all([storeState(tx, order.id, decision.state, { cancelDetail: decision.cancelDetail, tracking }), addTimeline(tx, order.id, timeline)]);
+  if (later) later(writes);
+  else await writes;
   return emitted;
 }
 

@@ -24,12 +24,31 @@ describe("transaction", () => {
     await sql`TRUNCATE t`;
     const result = await transaction(sql, async (tx, { later }) => {
       await Promise.all([tx`INSERT INTO t VALUES (1)`, tx`INSERT INTO t VALUES (2)`]);
-      later(tx`INSERT INTO t VALUES (3)`); // a postgres.js query runs when awaited: here, just before the COMMIT
+      later(tx`INSERT INTO t VALUES (3)`); // not waited for: it travels with the next statement or the COMMIT
       expect(await rows()).toEqual([]); // nothing visible before the commit
       return "done";
     });
     expect(result).toBe("done");
     expect(await rows()).toEqual([1, 2, 3]);
+  });
+
+  it("runs a statement handed to later before the statements sent after it", async () => {
+    await sql`TRUNCATE t`;
+    const seen = await transaction(sql, async (tx, { later }) => {
+      later(tx`INSERT INTO t VALUES (7)`);
+      return (await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM t WHERE v = 7`)[0]!.n;
+    });
+    expect(seen).toBe(1);
+  });
+
+  it("rolls back when a statement handed to later fails while fn is still running, with no unhandled rejection", async () => {
+    await sql`TRUNCATE t`;
+    const failing = transaction(sql, async (tx, { later }) => {
+      later(tx`INSERT INTO t VALUES (1000)`.execute()); // sent now, breaks the CHECK, answered while fn still waits below
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    });
+    await expect(failing).rejects.toMatchObject({ code: "23514" });
+    expect(await rows()).toEqual([]);
   });
 
   it("rolls back when fn throws, and leaves the connection outside any transaction", async () => {

@@ -2,8 +2,11 @@ import type { Sql, TransactionSql } from "./connect.ts";
 
 export interface Pipelined {
   /**
-   * A statement whose result the caller does not need before the commit: it is sent with the COMMIT, in
-   * one round trip. If it fails, the transaction is rolled back and `transaction` throws its error.
+   * A statement whose result the caller does not need before the commit: it is not waited for, and
+   * travels with whatever is sent next (at the latest the COMMIT), so it costs no round trip of its own.
+   * PostgreSQL still runs it in the order it was sent, before anything sent after it. If it fails, the
+   * transaction is rolled back and `transaction` throws its error; until then its failure is not an
+   * unhandled rejection.
    */
   later<T>(statement: Promise<T>): void;
 }
@@ -85,7 +88,8 @@ export function onStuckTransaction(handler: (error: TransactionStuck) => void): 
 
 /**
  * A transaction with fewer round trips than `sql.begin`: BEGIN travels with the first statement, and the
- * statements handed to `later` travel with the COMMIT. On this machine a round trip to PostgreSQL costs
+ * statements handed to `later` are not waited for: they travel with the next statement or the COMMIT.
+ * On this machine a round trip to PostgreSQL costs
  * far more CPU than the statements in it (docs/benchmarks.md), so a step of a saga that writes, emits
  * and commits pays for two or three instead of five or six.
  *
@@ -124,7 +128,11 @@ async function run<T>(tx: Awaited<ReturnType<Sql["reserve"]>>, fn: (tx: Transact
   begun.catch(() => {}); // its failure is read below; meanwhile (fn awaiting something else) it is not an unhandled rejection
   let open = true;
   try {
-    const result = await fn(tx as unknown as TransactionSql, { later: (statement) => void deferred.push(statement) });
+    const later = (statement: Promise<unknown>) => {
+      statement.catch(() => {}); // read with the COMMIT below (for a postgres.js query this also sends it now)
+      deferred.push(statement);
+    };
+    const result = await fn(tx as unknown as TransactionSql, { later });
     const commit = tx`COMMIT`;
     const settled = await Promise.allSettled([begun, ...deferred, commit]);
     open = false;

@@ -10,6 +10,13 @@ export interface HandlerContext {
   now: () => Date;
   log: Logger;
   message: { subject: string; streamSequence: number; deliveryCount: number };
+  /**
+   * A write whose result the handler's decision does not need (a state stored, a row recorded): it is
+   * not waited for and travels with the batch's next statement or its COMMIT, so it costs no round trip
+   * of its own. PostgreSQL runs it before anything sent after it, so a later handler of the same order
+   * or key reads what it wrote. If it fails, the batch fails as if the handler had thrown.
+   */
+  later(statement: Promise<unknown>): void;
 }
 
 export interface Handler<TData = any> {
@@ -27,7 +34,12 @@ export interface Handler<TData = any> {
    * would write nothing that anything later depends on (an order checkout refused: ADR 0010).
    */
   ignores?(event: CloudEvent<string, TData>): boolean;
-  /** returns the events to publish; never publishes, acks or opens a transaction itself */
+  /**
+   * Returns the events to publish; never publishes, acks or opens a transaction itself. It may run and
+   * be rolled back: when its batch fails, and when the batch began on the guess that none of its events
+   * was handled before and the inbox found one that was (processBatch). So anything it does outside the
+   * transaction (a carrier's label, a KV projection) must be safe to do again.
+   */
   handle(event: CloudEvent<string, TData>, context: HandlerContext): Promise<AnyEvent[]> | AnyEvent[];
 }
 

@@ -29,8 +29,17 @@ export function outboxRow({ event, traceparent }: OutboxEntry): { event_id: stri
 export async function writeOutboxEntries(sql: TransactionSql | Sql, entries: OutboxEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const rows = entries.map(outboxRow);
-  // one round trip: the rows and the wake-up of the relay in one statement (one NOTIFY, however many rows)
+  // one round trip: the rows and the wake-up of the relay in one statement (one NOTIFY, however many
+  // rows). Arrays, not a row of parameters per event: one statement text whatever the number of events,
+  // so it is prepared once per connection. The rows get their ids in the order given.
   await sql`
-    WITH written AS (INSERT INTO outbox ${sql(rows, "event_id", "subject", "payload", "traceparent")} RETURNING 1)
+    WITH written AS (
+      INSERT INTO outbox (event_id, subject, payload, traceparent)
+      SELECT event_id, subject, payload, traceparent
+      FROM unnest(${rows.map((row) => row.event_id)}::text[], ${rows.map((row) => row.subject)}::text[],
+                  ${rows.map((row) => row.payload)}::text[], ${rows.map((row) => row.traceparent)}::text[])
+           WITH ORDINALITY AS given(event_id, subject, payload, traceparent, position)
+      ORDER BY position
+      RETURNING 1)
     SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM (SELECT 1 FROM written LIMIT 1) AS any_row`;
 }

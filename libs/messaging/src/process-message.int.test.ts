@@ -167,3 +167,41 @@ describe("an event the handler ignores (Handler.ignores)", () => {
     expect(handled).toContain(event.id);
   }, 20_000);
 });
+
+describe("a batch with an event that was handled before", () => {
+  it("is begun on the guess that none was, rolled back, and done again: each event takes effect once", async () => {
+    await sql`CREATE TABLE IF NOT EXISTS effects (event_id uuid NOT NULL)`; // no key: a second effect would show
+    const calls = new Map<string, number>();
+    const recording = new Map<string, Handler>([
+      [
+        "placed",
+        defineHandler({
+          subscribe: OrderPlaced,
+          async handle(event, { sql: tx, later }) {
+            calls.set(event.id, (calls.get(event.id) ?? 0) + 1);
+            later(tx`INSERT INTO effects (event_id) VALUES (${event.id})`);
+            return [];
+          },
+        }) as Handler,
+      ],
+    ]);
+    const options = { js, sql, log, durable: "guessed-wrong", stream: "ORDERS", handlers: recording };
+    const first = orderPlaced();
+    const others = [orderPlaced({ orderId: first.subject }), orderPlaced({ orderId: first.subject })]; // one subject, so the new consumer sees just these
+    await ensureConsumer(jsm, { stream: "ORDERS", durable: options.durable, filterSubjects: [OrderPlaced.subject(first.subject)], ackWaitMs: 1_000 });
+    await js.publish(OrderPlaced.subject(first.subject), JSON.stringify(first), { msgID: first.id });
+    // committed and never acked, as if the process died before the ack: it is delivered again
+    expect(await processBatch([(await next(options.durable, 2_000))!], { ...options, beforeAck: () => false })).toEqual(["unacked"]);
+    for (const event of others) await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
+    const batch = [(await next(options.durable, 3_000))!, (await next(options.durable, 3_000))!, (await next(options.durable, 3_000))!];
+    const eventIdOf = (msg: JsMsg) => (JSON.parse(new TextDecoder().decode(msg.data)) as { id: string }).id;
+    expect(batch.map(eventIdOf).sort()).toEqual([first, ...others].map((e) => e.id).sort());
+
+    const outcomes = await processBatch(batch, options);
+    expect(Object.fromEntries(batch.map((msg, i) => [eventIdOf(msg), outcomes[i]]))).toEqual({ [first.id]: "duplicate", [others[0]!.id]: "handled", [others[1]!.id]: "handled" });
+    const effects = await sql`SELECT event_id, count(*)::int AS n FROM effects WHERE event_id = ANY(${[first, ...others].map((e) => e.id)}::uuid[]) GROUP BY event_id`;
+    expect(Object.fromEntries(effects.map((row) => [row.event_id, row.n]))).toEqual({ [first.id]: 1, [others[0]!.id]: 1, [others[1]!.id]: 1 });
+    expect(calls.get(first.id)).toBe(2); // once when it was new; once more on the guess, whose work was rolled back
+    expect(await next(options.durable, 1_500)).toBeUndefined(); // all three acked
+  }, 20_000);
+});

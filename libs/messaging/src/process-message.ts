@@ -53,7 +53,9 @@ const whereOf = (msg: JsMsg, durable: string) => ({ consumer: durable, subject: 
  * statement), commit, then every ack. The handlers of different orders run side by side, so that their
  * statements travel together (a round trip costs far more CPU than the statement in it); those of one
  * order, or of one shared key (Handler.sharedKeys: the stock a reservation reads), run one after the
- * other in stream order. One commit and a handful of round trips per batch instead of per message, with
+ * other in stream order. The handlers start with the inbox statement, on the guess that no event is a
+ * duplicate, and their writes travel with the COMMIT (HandlerContext.later): one commit and two round
+ * trips per batch when they read once, instead of several per message (commitTogether), with
  * the guarantee of ARCHITECTURE §5.1 unchanged: the batch commits as a whole or not at all, and nothing
  * is acked before its commit.
  *
@@ -230,33 +232,59 @@ async function commitInParts(items: Parsed[], options: ProcessOptions, attempt =
   }
 }
 
-async function commitTogether(items: Parsed[], { sql, durable, now = () => new Date(), beforeAck, onOutboxWritten }: ProcessOptions): Promise<Array<[Parsed, Outcome]>> {
+/**
+ * The inbox found an event of the batch already handled, after the handlers had started on the guess
+ * that none was: their work is rolled back and the batch is done again, the inbox first.
+ */
+class GuessedWrong extends Error {}
+
+/**
+ * Commits `items` in one transaction. First on the guess that no event of the batch was handled before
+ * (a duplicate is rare: a redelivery after a crash or an ack lost): the handlers start at once, so their
+ * first reads travel with BEGIN and the inbox records, and with their writes deferred (`later`) the
+ * whole batch costs two round trips. When the inbox says otherwise, everything is rolled back (nothing
+ * was acked) and the batch is done again with the inbox read first, as `guess: false` does.
+ */
+async function commitTogether(items: Parsed[], options: ProcessOptions, guess = true): Promise<Array<[Parsed, Outcome]>> {
+  const { sql, durable, now = () => new Date(), beforeAck, onOutboxWritten } = options;
   let failure: { index: number; error: unknown } | undefined;
   let fresh = new Set<string>();
   let emittedAny = false;
   try {
-    await transaction(sql, async (tx, { later }) => {
-      const inbox = items.map(({ msg, event }) => ({ consumer: durable, event_id: event.id, stream_seq: msg.info.streamSequence }));
-      const inserted = await tx`INSERT INTO inbox ${tx(inbox, "consumer", "event_id", "stream_seq")} ON CONFLICT DO NOTHING RETURNING event_id`;
-      fresh = new Set(inserted.map((row) => row.event_id as string));
+    await transaction(sql, async (tx, { later: withCommit }) => {
+      // arrays, not a row of parameters per message: one statement text whatever the batch's size, so it
+      // is prepared once per connection (postgres.js stops pipelining behind a statement it must prepare)
+      const eventIds = items.map(({ event }) => event.id);
+      const streamSeqs = items.map(({ msg }) => msg.info.streamSequence);
+      const inserting = tx`
+        INSERT INTO inbox (consumer, event_id, stream_seq)
+        SELECT ${durable}, event_id, stream_seq FROM unnest(${eventIds}::text[], ${streamSeqs}::bigint[]) AS given(event_id, stream_seq)
+        ON CONFLICT DO NOTHING RETURNING event_id`.execute();
       const emitted: AnyEvent[][] = items.map(() => []);
       // each handler waits for the earlier handlers that share one of its keys (its order, its stock)
       const tails = new Map<string, Promise<void>>();
-      const runs = items.map((item, index) => {
-        if (!fresh.has(item.event.id)) return undefined;
+      const start = (runs: Array<Promise<void> | undefined>, item: Parsed, index: number) => {
         const { msg, event, handler, log } = item;
         let keys: string[];
         try {
           keys = [event.subject, ...(handler.sharedKeys?.(event) ?? [])];
         } catch (error) {
           failure ??= { index, error };
-          return undefined;
+          return;
         }
         const earlier = keys.flatMap((key) => tails.get(key) ?? []);
         const run = Promise.all(earlier)
           .then(async () => {
             if (failure) return; // the transaction is lost anyway
-            const context = { sql: tx, now, log, message: { subject: msg.subject, streamSequence: msg.info.streamSequence, deliveryCount: msg.info.deliveryCount } };
+            // a deferred write that fails is this handler's failure (it is answered before any statement
+            // sent after it, which then fails only because the transaction is aborted)
+            const later = (statement: Promise<unknown>) => {
+              withCommit(statement);
+              statement.catch((error: unknown) => {
+                failure ??= { index, error };
+              });
+            };
+            const context = { sql: tx, now, log, later, message: { subject: msg.subject, streamSequence: msg.info.streamSequence, deliveryCount: msg.info.deliveryCount } };
             emitted[index] = await handler.handle(event, context);
             if (log.isLevelEnabled("debug")) log.debug({ emitted: emitted[index]!.map((e) => e.type) }, "handled");
           })
@@ -264,8 +292,20 @@ async function commitTogether(items: Parsed[], { sql, durable, now = () => new D
             failure ??= { index, error };
           });
         for (const key of keys) tails.set(key, run);
-        return run;
-      });
+        runs[index] = run;
+      };
+      const runs: Array<Promise<void> | undefined> = [];
+      if (guess) items.forEach((item, index) => start(runs, item, index));
+      let inserted: Awaited<typeof inserting>;
+      try {
+        inserted = await inserting;
+      } finally {
+        // not one more statement of a handler after the transaction ends
+        if (guess) await Promise.all(runs);
+      }
+      fresh = new Set(inserted.map((row) => row.event_id as string));
+      if (guess && fresh.size < items.length) throw new GuessedWrong();
+      if (!guess) items.forEach((item, index) => fresh.has(item.event.id) && start(runs, item, index));
       await Promise.all(runs);
       if (failure) throw failure.error;
       const outbox: OutboxEntry[] = [];
@@ -274,10 +314,11 @@ async function commitTogether(items: Parsed[], { sql, durable, now = () => new D
         const traceparent = childTraceparent(items[index]!.msg.headers?.get("traceparent"));
         for (const event of events) outbox.push({ event, traceparent });
       }
-      later(writeOutboxEntries(tx, outbox)); // with the COMMIT, in one round trip
+      withCommit(writeOutboxEntries(tx, outbox)); // with the COMMIT, in one round trip
       emittedAny = outbox.length > 0;
     });
   } catch (error) {
+    if (error instanceof GuessedWrong) return commitTogether(items, options, false);
     throw new BatchFailed(failure?.index ?? -1, failure?.error ?? error);
   }
   if (emittedAny) onOutboxWritten?.();

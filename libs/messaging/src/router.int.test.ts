@@ -9,23 +9,27 @@ import { createTestDatabase, orderPlaced, startNatsServer, waitFor, type NatsSer
 import { defineHandler, DLQ_HEADERS, MAX_DEAD_LETTER_BYTES, MAX_EVENT_BYTES, MESSAGING_MIGRATIONS, replayDeadLetter, startMessaging, TruncatedDeadLetterError, type AnyEvent, type Messaging } from "./index.ts";
 
 // A stand-in service: on OrderPlaced it records an effect and emits InventoryReserved, unless the
-// order id is listed in `failing` (then it throws).
-// An order for the SKU "COUNTER" also adds one to a shared counter, reading it and writing it back. The
-// row lock keeps transactions side by side apart, as in inventory; within one transaction it does not,
-// so it is a lost update unless such handlers run one after the other (the shared key).
+// order id is listed in `failing` (then it throws) or in `failingLater` (then a write it defers with
+// `later` fails, after the handler has returned).
+// An order for the SKU "COUNTER" also adds one to a shared counter, reading it and writing it back (a
+// deferred write, as in the services). The row lock keeps transactions side by side apart, as in
+// inventory; within one transaction it does not, so it is a lost update unless such handlers run one
+// after the other (the shared key) and each reads what the one before it deferred.
 const failing = new Set<string>();
+const failingLater = new Set<string>();
 const counts = (event: { data: { lines: Array<{ sku: string }> } }) => event.data.lines.some((line) => line.sku === "COUNTER");
 const onOrderPlaced = defineHandler({
   subscribe: OrderPlaced,
   sharedKeys: (event) => (counts(event) ? ["counter"] : []),
-  async handle(event, { sql }) {
+  async handle(event, { sql, later }) {
     if (failing.has(event.data.orderId)) throw new Error("simulated handler failure");
     if (counts(event)) {
       const [row] = await sql`SELECT n FROM counter FOR UPDATE`;
       await new Promise((resolve) => setTimeout(resolve, 1));
-      await sql`UPDATE counter SET n = ${Number(row!.n) + 1}`;
+      later(sql`UPDATE counter SET n = ${Number(row!.n) + 1}`);
     }
-    await sql`INSERT INTO effects (order_id, txid) VALUES (${event.data.orderId}, txid_current())`;
+    later(sql`INSERT INTO effects (order_id, txid) VALUES (${event.data.orderId}, txid_current())`);
+    if (failingLater.has(event.data.orderId)) later(sql`SELECT 1 / 0 AS simulated_deferred_failure`);
     return [
       InventoryReserved.create(event.data.orderId, {
         orderId: event.data.orderId,
@@ -79,7 +83,10 @@ afterAll(async () => {
   await nats?.stop();
 });
 
-beforeEach(() => failing.clear());
+beforeEach(() => {
+  failing.clear();
+  failingLater.clear();
+});
 
 describe("router", () => {
   it("commits the effect with the emitted event and publishes it with Nats-Msg-Id = event id", async () => {
@@ -241,6 +248,30 @@ describe("router batches", () => {
     expect(await effects(poison.subject)).toBe(0);
     expect(await reservedCount(poison.subject)).toBe(0);
     for (const id of good.slice(0, 3)) expect(await reservedCount(id)).toBe(1);
+  });
+
+  it("isolates a handler whose deferred write fails: its batch-mates commit once each, it alone is dead-lettered", async () => {
+    const events = Array.from({ length: 40 }, () => orderPlaced());
+    const poison = events[23]!;
+    failingLater.add(poison.subject);
+    await backlog(events);
+    const good = events.filter((e) => e !== poison).map((e) => e.subject);
+    await waitFor(async () => Number((await sql`SELECT count(*) AS n FROM effects WHERE order_id = ANY(${good}::uuid[])`)[0]!.n) === good.length, { what: "the good events" });
+    for (const id of good) expect(await effects(id)).toBe(1);
+    expect(await transactionsOf(good)).toBeLessThan(10);
+    const dead = await waitFor(
+      async () => {
+        const info = await jsm.streams.info("DLQ");
+        for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+          const m = await jsm.streams.getMessage("DLQ", { seq }).catch(() => undefined);
+          if (m?.header.get(DLQ_HEADERS.subject) === OrderPlaced.subject(poison.subject)) return m;
+        }
+      },
+      { timeoutMs: 20_000, what: "the dead letter of the event whose deferred write fails" },
+    );
+    expect(dead.header.get(DLQ_HEADERS.reason)).toMatch(/failed 3 times, last: division by zero/);
+    expect(await effects(poison.subject)).toBe(0); // its other deferred write was rolled back with it
+    expect(await reservedCount(poison.subject)).toBe(0);
   });
 
   it("runs the handlers of one batch that share a key one after the other, the others side by side", async () => {

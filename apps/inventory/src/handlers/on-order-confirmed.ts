@@ -13,12 +13,13 @@ export const onOrderConfirmed = defineHandler({
   subscribe: OrderConfirmed,
   // a confirmation after expiry takes the stock again: like a reservation, it reads the stock levels
   sharedKeys: (event) => stockKeys(event.data.lines),
-  async handle(event, { sql, log }) {
+  async handle(event, { sql, log, later }) {
     const { orderId } = event.data;
     const reservation = await lockReservation(sql, orderId);
     const causedBy = event;
     if (reservation?.status === "held") {
-      await Promise.all([commitStock(sql, reservation.lines), setReservationStatus(sql, orderId, "committed")]);
+      later(commitStock(sql, reservation.lines));
+      later(setReservationStatus(sql, orderId, "committed"));
       return [InventoryCommitted.create(orderId, { orderId, reservationId: reservation.id, lines: reservation.lines }, { causedBy })];
     }
     if (reservation?.status === "released" && reservation.releaseReason === "expired") {
@@ -27,7 +28,8 @@ export const onOrderConfirmed = defineHandler({
         log.warn("confirmation after the hold expired, and the stock is gone: refusing the order");
         return [InventoryRejected.create(orderId, { orderId, reason: decision.reason, lines: decision.lines }, { causedBy })];
       }
-      await Promise.all([onHandDown(sql, decision.lines), setReservationStatus(sql, orderId, "committed")]);
+      later(onHandDown(sql, decision.lines));
+      later(setReservationStatus(sql, orderId, "committed"));
       log.info("confirmation after the hold expired: stock taken again and committed");
       return [InventoryCommitted.create(orderId, { orderId, reservationId: reservation.id, lines: reservation.lines }, { causedBy })];
     }

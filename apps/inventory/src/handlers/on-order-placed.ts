@@ -11,22 +11,26 @@ export const onOrderPlaced = ({ reservationTtlMs }: { reservationTtlMs: number }
     subscribe: OrderPlaced,
     // the decision reads the stock levels: reservations of one SKU in a batch run one after the other
     sharedKeys: (event) => stockKeys(event.data.lines),
-    async handle(event, { sql, now, log }) {
+    async handle(event, { sql, now, log, later }) {
       const { orderId } = event.data;
-      if (await lockReservation(sql, orderId)) {
+      const lines = mergeLines(event.data.lines);
+      // one round trip: the order's reservation and the stock rows, both locked. A reservation of the
+      // same SKU after this one in the batch sends its read after these writes, so it sees them
+      const [known, available] = await Promise.all([lockReservation(sql, orderId), lockAvailable(sql, lines.map((line) => line.sku))]);
+      if (known) {
         log.info("order already seen by inventory (cancelled before it was placed, or a copy of the event); nothing to reserve");
         return [];
       }
-      const lines = mergeLines(event.data.lines);
-      const decision = decideReservation(await lockAvailable(sql, lines.map((line) => line.sku)), lines);
+      const decision = decideReservation(available, lines);
       const causedBy = event;
       if (!decision.ok) {
-        await insertReservation(sql, { id: `rej_${randomUUID()}`, orderId, status: "rejected", lines });
+        later(insertReservation(sql, { id: `rej_${randomUUID()}`, orderId, status: "rejected", lines }));
         return [InventoryRejected.create(orderId, { orderId, reason: decision.reason, lines: decision.lines }, { causedBy })];
       }
       const reservationId = `res_${randomUUID()}`;
       const expiresAt = new Date(now().getTime() + reservationTtlMs);
-      await Promise.all([holdStock(sql, decision.lines), insertReservation(sql, { id: reservationId, orderId, status: "held", lines: decision.lines, expiresAt })]);
+      later(holdStock(sql, decision.lines));
+      later(insertReservation(sql, { id: reservationId, orderId, status: "held", lines: decision.lines, expiresAt }));
       return [InventoryReserved.create(orderId, { orderId, reservationId, lines: decision.lines, expiresAt: expiresAt.toISOString() }, { causedBy })];
     },
   });

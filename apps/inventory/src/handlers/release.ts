@@ -11,20 +11,18 @@ type Reason = "payment_failed" | "order_cancelled" | "expired";
  * inventory has not seen yet gets a `cancelled` tombstone, so that its OrderPlaced, if it arrives later,
  * reserves nothing.
  */
-export async function releaseOrder(orderId: string, reason: Reason, cause: AnyEvent, { sql, log }: HandlerContext): Promise<AnyEvent[]> {
+export async function releaseOrder(orderId: string, reason: Reason, cause: AnyEvent, { sql, log, later }: HandlerContext): Promise<AnyEvent[]> {
   const reservation = await lockReservation(sql, orderId);
   if (!reservation) {
-    await insertReservation(sql, { id: `cxl_${randomUUID()}`, orderId, status: "cancelled", lines: [] });
+    later(insertReservation(sql, { id: `cxl_${randomUUID()}`, orderId, status: "cancelled", lines: [] }));
     log.info({ reason }, "release before reservation: tombstone recorded");
     return [];
   }
   if (reservation.status !== "held" && reservation.status !== "committed") return [];
   const from = reservation.status === "held" ? "reserved" : "committed";
   // no shared key: giving stock back decides nothing, and the relative updates add up in any order
-  await Promise.all([
-    from === "reserved" ? releaseStock(sql, reservation.lines) : restock(sql, reservation.lines),
-    setReservationStatus(sql, orderId, "released", reason),
-  ]);
+  later(from === "reserved" ? releaseStock(sql, reservation.lines) : restock(sql, reservation.lines));
+  later(setReservationStatus(sql, orderId, "released", reason));
   return [
     InventoryReleased.create(orderId, { orderId, reservationId: reservation.id, lines: reservation.lines, reason, from }, { causedBy: cause }),
   ];

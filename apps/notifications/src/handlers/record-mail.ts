@@ -11,7 +11,7 @@ import { enqueueMail, lockOrder, recordedKinds } from "../db/outgoing-mail.ts";
 export async function recordMail(
   cause: AnyEvent,
   { orderId, kind, to, render }: { orderId: string; kind: MailKind; to: string; render: () => RenderedMail },
-  { sql, log }: HandlerContext,
+  { sql, log, later }: HandlerContext,
 ): Promise<AnyEvent[]> {
   // one round trip: PostgreSQL takes the lock, then reads
   const [, recorded] = await Promise.all([lockOrder(sql, orderId), recordedKinds(sql, orderId)]);
@@ -19,7 +19,7 @@ export async function recordMail(
     log.info({ kind, recorded }, recorded.includes(kind) ? "mail already recorded for this order; not again" : "mail no longer relevant; not sent");
     return [];
   }
-  await enqueueMail(sql, { orderId, kind, messageId: messageIdFor(orderId, kind), eventId: cause.id, to, ...render() });
+  later(enqueueMail(sql, { orderId, kind, messageId: messageIdFor(orderId, kind), eventId: cause.id, to, ...render() }));
   log.debug({ kind }, "mail recorded");
   return [];
 }

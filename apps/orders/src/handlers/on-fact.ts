@@ -8,7 +8,7 @@ const serviceOf = (source: string) => source.split("/").pop() ?? source;
 
 /**
  * A handler for one fact about an order: lock the order, decide, store the state and note the fact in
- * its timeline, and return the order's own facts when its status changed.
+ * its timeline (with the COMMIT), and return the order's own facts when its status changed.
  */
 export function onFact<TData>(
   subscribe: EventContract<string, TData>,
@@ -16,11 +16,12 @@ export function onFact<TData>(
 ): Handler<TData> {
   return defineHandler({
     subscribe,
-    async handle(event, { sql }) {
+    async handle(event, { sql, later }) {
       const orderId = event.subject;
       const order = await lockOrder(sql, orderId);
       if (!order) throw new UnprocessableEventError(`${subscribe.name} for unknown order ${orderId}`);
-      return applyFact(sql, order, fact(event.data), event, { eventId: event.id, type: subscribe.name, source: serviceOf(event.source), at: event.time, detail: detail(event.data) });
+      const received = { eventId: event.id, type: subscribe.name, source: serviceOf(event.source), at: event.time, detail: detail(event.data) };
+      return applyFact(sql, order, fact(event.data), { cause: event, received, later });
     },
   });
 }

@@ -35,32 +35,34 @@ const columns = (sql: Db) => sql`
 
 /**
  * Records one half of what authorization needs and, when the row now has both halves and is still
- * waiting, marks it due for the worker. The upsert locks the row, so of two halves arriving at the same
- * time the second one sees the first: exactly one of them makes it due.
+ * waiting, marks it due for the worker and wakes it. The upsert locks the row, so of two halves arriving
+ * at the same time the second one sees the first: exactly one of them makes it due. Two statements sent
+ * together (one round trip, none when the caller defers it); PostgreSQL runs them in this order.
  */
 export async function recordHalf(
   sql: Db,
   orderId: string,
   half: { amount: number; currency: string; paymentMethod: string } | { reservationId: string; reservationExpiresAt: Date },
-): Promise<Payment> {
+): Promise<void> {
   const order = "amount" in half ? half : { amount: null, currency: null, paymentMethod: null };
   const hold = "reservationId" in half ? half : { reservationId: null, reservationExpiresAt: null };
-  const [row] = await sql<Payment[]>`
-    INSERT INTO payments (order_id, amount, currency, payment_method, reservation_id, reservation_expires_at)
-    VALUES (${orderId}, ${order.amount}, ${order.currency}, ${order.paymentMethod}, ${hold.reservationId}, ${hold.reservationExpiresAt})
-    ON CONFLICT (order_id) DO UPDATE SET
-      amount = coalesce(payments.amount, EXCLUDED.amount),
-      currency = coalesce(payments.currency, EXCLUDED.currency),
-      payment_method = coalesce(payments.payment_method, EXCLUDED.payment_method),
-      reservation_id = coalesce(payments.reservation_id, EXCLUDED.reservation_id),
-      reservation_expires_at = coalesce(payments.reservation_expires_at, EXCLUDED.reservation_expires_at),
-      updated_at = now()
-    RETURNING ${columns(sql)}`;
-  if (row!.status === "waiting" && row!.amount !== null && row!.reservationId !== null) {
-    await Promise.all([sql`UPDATE payments SET status = 'authorizing', next_attempt_at = now() WHERE order_id = ${orderId}`, sql`SELECT pg_notify(${WORK_CHANNEL}, '')`]);
-    return { ...row!, status: "authorizing" };
-  }
-  return row!;
+  // a new row has one half only, so it waits; an existing one becomes due if it waited for this half
+  const becomesDue = sql`payments.status = 'waiting' AND coalesce(payments.amount, EXCLUDED.amount) IS NOT NULL AND coalesce(payments.reservation_id, EXCLUDED.reservation_id) IS NOT NULL`;
+  await Promise.all([
+    sql`
+      INSERT INTO payments (order_id, amount, currency, payment_method, reservation_id, reservation_expires_at)
+      VALUES (${orderId}, ${order.amount}, ${order.currency}, ${order.paymentMethod}, ${hold.reservationId}, ${hold.reservationExpiresAt})
+      ON CONFLICT (order_id) DO UPDATE SET
+        amount = coalesce(payments.amount, EXCLUDED.amount),
+        currency = coalesce(payments.currency, EXCLUDED.currency),
+        payment_method = coalesce(payments.payment_method, EXCLUDED.payment_method),
+        reservation_id = coalesce(payments.reservation_id, EXCLUDED.reservation_id),
+        reservation_expires_at = coalesce(payments.reservation_expires_at, EXCLUDED.reservation_expires_at),
+        status = CASE WHEN ${becomesDue} THEN 'authorizing' ELSE payments.status END,
+        next_attempt_at = CASE WHEN ${becomesDue} THEN now() ELSE payments.next_attempt_at END,
+        updated_at = now()`,
+    sql`SELECT pg_notify(${WORK_CHANNEL}, '') FROM payments WHERE order_id = ${orderId} AND status = 'authorizing'`,
+  ]);
 }
 
 /** Leases up to `limit` due rows to this worker; a crashed worker's lease runs out and another takes over. */

@@ -5,9 +5,9 @@ import { recordHalf } from "../db/payments.ts";
 /** Stock is held until `expiresAt`: authorization may start (once the order's amount is known). */
 export const onInventoryReserved = defineHandler({
   subscribe: InventoryReserved,
-  async handle(event, { sql }) {
+  async handle(event, { sql, later }) {
     const { orderId, reservationId, expiresAt } = event.data;
-    await recordHalf(sql, orderId, { reservationId, reservationExpiresAt: new Date(expiresAt) });
+    later(recordHalf(sql, orderId, { reservationId, reservationExpiresAt: new Date(expiresAt) }));
     return [];
   },
 });

@@ -11,19 +11,19 @@ export const onOrderCancelled = defineHandler({
   // refused at checkout, as orders said it before OrderRefused (ADR 0010): nothing of it here, and no
   // OrderPlaced to guard against with a tombstone
   ignores: wasNeverPlaced,
-  async handle(event, { sql, log }) {
+  async handle(event, { sql, log, later }) {
     const { orderId, reason } = event.data;
-    await lockPayment(sql, orderId);
-    const payment = await noteCancellation(sql, orderId, reason);
+    // one round trip: the row locked, then the cancellation noted (PostgreSQL runs them in this order)
+    const [, payment] = await Promise.all([lockPayment(sql, orderId), noteCancellation(sql, orderId, reason)]);
     switch (payment.status) {
       case "waiting":
-        await settle(sql, orderId, { status: "cancelled" });
+        later(settle(sql, orderId, { status: "cancelled" }));
         break;
       case "authorized":
-        await startStep(sql, orderId, "voiding");
+        later(startStep(sql, orderId, "voiding"));
         break;
       case "captured":
-        await startStep(sql, orderId, "refunding");
+        later(startStep(sql, orderId, "refunding"));
         break;
       default:
         log.info({ status: payment.status }, "cancellation noted; nothing to start now");

@@ -5,9 +5,9 @@ import { recordHalf } from "../db/payments.ts";
 /** Remembers what to charge; authorization waits until the stock is reserved too. */
 export const onOrderPlaced = defineHandler({
   subscribe: OrderPlaced,
-  async handle(event, { sql }) {
+  async handle(event, { sql, later }) {
     const { orderId, pricing, paymentMethod } = event.data;
-    await recordHalf(sql, orderId, { amount: pricing.total, currency: pricing.currency, paymentMethod });
+    later(recordHalf(sql, orderId, { amount: pricing.total, currency: pricing.currency, paymentMethod }));
     return [];
   },
 });

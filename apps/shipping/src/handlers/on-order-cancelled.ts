@@ -14,19 +14,19 @@ export const onOrderCancelled = ({ carrier }: { carrier: Carrier }) =>
     // refused at checkout, as orders said it before OrderRefused (ADR 0010): nothing of it here, and no
     // OrderPlaced to guard against with a tombstone
     ignores: wasNeverPlaced,
-    async handle(event, { sql, log }) {
+    async handle(event, { sql, log, later }) {
       const { orderId } = event.data;
-      await lockOrder(sql, orderId);
-      const shipment = await findShipment(sql, orderId);
+      // one round trip: the order's lock, then its shipment (PostgreSQL runs them in this order)
+      const [, shipment] = await Promise.all([lockOrder(sql, orderId), findShipment(sql, orderId)]);
       if (!shipment) {
-        await insertTombstone(sql, orderId);
+        later(insertTombstone(sql, orderId));
         log.info("cancellation before confirmation: tombstone recorded");
         return [];
       }
       if (shipment.status !== "created" || !shipment.shipmentId) return [];
       // external call inside the transaction: see on-order-confirmed.ts; cancelShipment is idempotent
       await carrier.cancelShipment(shipment.shipmentId);
-      await markCancelled(sql, orderId);
+      later(markCancelled(sql, orderId));
       return [ShipmentCancelled.create(orderId, { orderId, shipmentId: shipment.shipmentId }, { causedBy: event })];
     },
   });

@@ -10,10 +10,10 @@ import { findShipment, insertCreated, insertFailed, lockOrder } from "../db/ship
 export const onOrderConfirmed = ({ carrier }: { carrier: Carrier }) =>
   defineHandler({
     subscribe: OrderConfirmed,
-    async handle(event, { sql, log }) {
+    async handle(event, { sql, log, later }) {
       const { orderId, customer, shippingAddress: address, lines } = event.data;
-      await lockOrder(sql, orderId);
-      const known = await findShipment(sql, orderId);
+      // one round trip: the order's lock, then its shipment (PostgreSQL runs them in this order)
+      const [, known] = await Promise.all([lockOrder(sql, orderId), findShipment(sql, orderId)]);
       if (known) {
         log.info({ status: known.status }, "order already known to shipping; nothing to create");
         return [];
@@ -25,11 +25,11 @@ export const onOrderConfirmed = ({ carrier }: { carrier: Carrier }) =>
       const outcome = await carrier.createShipment({ orderId, address, lines });
       const causedBy = event;
       if (isRefusal(outcome)) {
-        await insertFailed(sql, orderId, address, { reason: outcome.refused, detail: outcome.detail });
+        later(insertFailed(sql, orderId, address, { reason: outcome.refused, detail: outcome.detail }));
         log.warn({ reason: outcome.refused, detail: outcome.detail }, "carrier refused the shipment");
         return [ShipmentFailed.create(orderId, { orderId, reason: outcome.refused, detail: outcome.detail }, { causedBy })];
       }
-      await insertCreated(sql, orderId, address, outcome);
+      later(insertCreated(sql, orderId, address, outcome));
       return [ShipmentCreated.create(orderId, { orderId, ...outcome, customer }, { causedBy })];
     },
   });
