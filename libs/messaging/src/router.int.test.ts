@@ -62,6 +62,19 @@ const reservedCount = async (orderId: string) => {
   return info?.state.subjects?.[InventoryReserved.subject(orderId)] ?? 0;
 };
 
+/** the dead letter of an order's OrderPlaced, once it is in the DLQ */
+const deadLetterOf = (orderId: string, what: string) =>
+  waitFor(
+    async () => {
+      const info = await jsm.streams.info("DLQ");
+      for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+        const m = await jsm.streams.getMessage("DLQ", { seq }).catch(() => undefined);
+        if (m?.header.get(DLQ_HEADERS.subject) === OrderPlaced.subject(orderId)) return m;
+      }
+    },
+    { timeoutMs: 20_000, what },
+  );
+
 beforeAll(async () => {
   nats = await startNatsServer();
   db = await createTestDatabase("messaging");
@@ -167,16 +180,7 @@ describe("router", () => {
     const next = orderPlaced();
     await publish(next);
     await waitFor(async () => (await reservedCount(next.subject)) === 1, { what: "the message behind the failing one" });
-    const dead = await waitFor(
-      async () => {
-        const info = await jsm.streams.info("DLQ", { subjects_filter: "dlq.>" });
-        for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-          const m = await jsm.streams.getMessage("DLQ", { seq }).catch(() => undefined);
-          if (m?.header.get(DLQ_HEADERS.subject) === OrderPlaced.subject(stuck.subject)) return m;
-        }
-      },
-      { timeoutMs: 20_000, what: "the dead letter" },
-    );
+    const dead = await deadLetterOf(stuck.subject, "the dead letter");
     expect(dead.header.get(DLQ_HEADERS.reason)).toMatch(/failed 3 times, last: simulated handler failure/);
     expect(dead.header.get(DLQ_HEADERS.deliveries)).toBe("3");
     expect(await effects(stuck.subject)).toBe(0);
@@ -225,53 +229,23 @@ describe("router batches", () => {
     await waitFor(async () => (await reservedCount(events[199]!.subject)) === 1, { what: "the last InventoryReserved" });
   });
 
-  it("isolates a failing handler: its batch-mates commit once each, it alone is dead-lettered", async () => {
+  it.each([
+    { failure: "a handler that throws", poisonAt: 17, mark: failing, reason: /failed 3 times, last: simulated handler failure/ },
+    { failure: "a handler whose deferred write fails", poisonAt: 23, mark: failingLater, reason: /failed 3 times, last: division by zero/ },
+  ])("isolates $failure: its batch-mates commit once each, it alone is dead-lettered", async ({ poisonAt, mark, reason }) => {
     const events = Array.from({ length: 40 }, () => orderPlaced());
-    const poison = events[17]!;
-    failing.add(poison.subject);
+    const poison = events[poisonAt]!;
+    mark.add(poison.subject);
     await backlog(events);
     const good = events.filter((e) => e !== poison).map((e) => e.subject);
     await waitFor(async () => Number((await sql`SELECT count(*) AS n FROM effects WHERE order_id = ANY(${good}::uuid[])`)[0]!.n) === good.length, { what: "the good events" });
     for (const id of good) expect(await effects(id)).toBe(1);
     expect(await transactionsOf(good)).toBeLessThan(10); // still batched around the failure
-    const dead = await waitFor(
-      async () => {
-        const info = await jsm.streams.info("DLQ");
-        for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-          const m = await jsm.streams.getMessage("DLQ", { seq }).catch(() => undefined);
-          if (m?.header.get(DLQ_HEADERS.subject) === OrderPlaced.subject(poison.subject)) return m;
-        }
-      },
-      { timeoutMs: 20_000, what: "the dead letter of the failing event" },
-    );
-    expect(dead.header.get(DLQ_HEADERS.reason)).toMatch(/failed 3 times, last: simulated handler failure/);
-    expect(await effects(poison.subject)).toBe(0);
+    const dead = await deadLetterOf(poison.subject, "the dead letter of the failing event");
+    expect(dead.header.get(DLQ_HEADERS.reason)).toMatch(reason);
+    expect(await effects(poison.subject)).toBe(0); // with a deferred write that fails, its other one is rolled back too
     expect(await reservedCount(poison.subject)).toBe(0);
     for (const id of good.slice(0, 3)) expect(await reservedCount(id)).toBe(1);
-  });
-
-  it("isolates a handler whose deferred write fails: its batch-mates commit once each, it alone is dead-lettered", async () => {
-    const events = Array.from({ length: 40 }, () => orderPlaced());
-    const poison = events[23]!;
-    failingLater.add(poison.subject);
-    await backlog(events);
-    const good = events.filter((e) => e !== poison).map((e) => e.subject);
-    await waitFor(async () => Number((await sql`SELECT count(*) AS n FROM effects WHERE order_id = ANY(${good}::uuid[])`)[0]!.n) === good.length, { what: "the good events" });
-    for (const id of good) expect(await effects(id)).toBe(1);
-    expect(await transactionsOf(good)).toBeLessThan(10);
-    const dead = await waitFor(
-      async () => {
-        const info = await jsm.streams.info("DLQ");
-        for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-          const m = await jsm.streams.getMessage("DLQ", { seq }).catch(() => undefined);
-          if (m?.header.get(DLQ_HEADERS.subject) === OrderPlaced.subject(poison.subject)) return m;
-        }
-      },
-      { timeoutMs: 20_000, what: "the dead letter of the event whose deferred write fails" },
-    );
-    expect(dead.header.get(DLQ_HEADERS.reason)).toMatch(/failed 3 times, last: division by zero/);
-    expect(await effects(poison.subject)).toBe(0); // its other deferred write was rolled back with it
-    expect(await reservedCount(poison.subject)).toBe(0);
   });
 
   it("runs the handlers of one batch that share a key one after the other, the others side by side", async () => {
