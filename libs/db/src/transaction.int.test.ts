@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@checkout/testing";
-import { connect, onStuckTransaction, transaction, TransactionRolledBack, TransactionStuck, type Sql } from "./index.ts";
+import { CommittedDespiteFailure, connect, onStuckTransaction, transaction, TransactionRolledBack, TransactionStuck, type Sql } from "./index.ts";
 
 let db: TestDatabase;
 let sql: Sql;
@@ -44,11 +44,22 @@ describe("transaction", () => {
   it("rolls back when a statement handed to later fails while fn is still running, with no unhandled rejection", async () => {
     await sql`TRUNCATE t`;
     const failing = transaction(sql, async (tx, { later }) => {
+      await tx`INSERT INTO t VALUES (4)`;
       later(tx`INSERT INTO t VALUES (1000)`.execute()); // sent now, breaks the CHECK, answered while fn still waits below
       await new Promise((resolve) => setTimeout(resolve, 100));
     });
     await expect(failing).rejects.toMatchObject({ code: "23514" });
     expect(await rows()).toEqual([]);
+  });
+
+  it("says so when the transaction committed although a promise handed to later rejected after its statement ran", async () => {
+    await sql`TRUNCATE t`;
+    const checkedTooLate = transaction(sql, async (tx, { later }) => {
+      later(tx`INSERT INTO t VALUES (8)`.then(() => Promise.reject(new Error("a check in JavaScript after the statement"))));
+    });
+    await expect(checkedTooLate).rejects.toBeInstanceOf(CommittedDespiteFailure);
+    await expect(checkedTooLate).rejects.toThrow(/a check in JavaScript after the statement/);
+    expect(await rows()).toEqual([8]); // committed: the rejection could not stop it
   });
 
   it("rolls back when fn throws, and leaves the connection outside any transaction", async () => {

@@ -7,6 +7,11 @@ export interface Pipelined {
    * PostgreSQL still runs it in the order it was sent, before anything sent after it. If it fails, the
    * transaction is rolled back and `transaction` throws its error; until then its failure is not an
    * unhandled rejection.
+   *
+   * Hand it a postgres.js query, or an async function that sends its statements before its first
+   * `await` and fails only when one of them fails. A check in JavaScript after the statement cannot
+   * stop the commit: its rejection arrives with the COMMIT's answer, and `transaction` then throws
+   * CommittedDespiteFailure. Make such a check fail in SQL instead.
    */
   later<T>(statement: Promise<T>): void;
 }
@@ -16,6 +21,17 @@ export class TransactionRolledBack extends Error {
   readonly code = "transaction_rolled_back";
   constructor(command: string | undefined) {
     super(`the transaction was rolled back (COMMIT answered ${command ?? "nothing"}): one of its statements failed`);
+  }
+}
+
+/**
+ * The transaction committed, yet a promise handed to `later` rejected: its statement ran, and something
+ * after it in JavaScript failed. A bug in that promise's code; what it wrote is committed.
+ */
+export class CommittedDespiteFailure extends Error {
+  readonly code = "committed_despite_failure";
+  constructor(readonly failure: unknown) {
+    super(`the transaction committed, but a promise handed to later() rejected after its statement ran: ${(failure as Error)?.message ?? String(failure)}`, { cause: failure });
   }
 }
 
@@ -137,9 +153,13 @@ async function run<T>(tx: Awaited<ReturnType<Sql["reserve"]>>, fn: (tx: Transact
     const settled = await Promise.allSettled([begun, ...deferred, commit]);
     open = false;
     const failure = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+    const answer = settled.at(-1)!;
+    // a promise handed to later rejected although PostgreSQL ran its statement and committed: a check
+    // in JavaScript after the statement, which later cannot honour (see Pipelined.later)
+    if (failure && answer.status === "fulfilled" && (answer.value as { command?: string }).command === "COMMIT") throw new CommittedDespiteFailure(failure.reason);
     // a statement that failed aborted the transaction: PostgreSQL answered the COMMIT with a rollback
     if (failure) throw failure.reason;
-    const committed = settled.at(-1) as PromiseFulfilledResult<{ command?: string }>;
+    const committed = answer as PromiseFulfilledResult<{ command?: string }>;
     // the same when the failed statement's error was caught inside fn
     if (committed.value.command !== "COMMIT") throw new TransactionRolledBack(committed.value.command);
     return result;

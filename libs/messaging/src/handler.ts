@@ -14,7 +14,9 @@ export interface HandlerContext {
    * A write whose result the handler's decision does not need (a state stored, a row recorded): it is
    * not waited for and travels with the batch's next statement or its COMMIT, so it costs no round trip
    * of its own. PostgreSQL runs it before anything sent after it, so a later handler of the same order
-   * or key reads what it wrote. If it fails, the batch fails as if the handler had thrown.
+   * or key reads what it wrote. If it fails, the batch fails as if the handler had thrown. Hand it a
+   * postgres.js query, or an async function that sends its statements before its first `await` and
+   * fails only when one of them does: put checks in SQL (see Pipelined.later in @checkout/db).
    */
   later(statement: Promise<unknown>): void;
 }
@@ -38,7 +40,8 @@ export interface Handler<TData = any> {
    * Returns the events to publish; never publishes, acks or opens a transaction itself. It may run and
    * be rolled back: when its batch fails, and when the batch began on the guess that none of its events
    * was handled before and the inbox found one that was (processBatch). So anything it does outside the
-   * transaction (a carrier's label, a KV projection) must be safe to do again.
+   * transaction (a carrier's label, a KV projection) must be safe to do again, and may be done for
+   * nothing: the run that commits can decide otherwise.
    */
   handle(event: CloudEvent<string, TData>, context: HandlerContext): Promise<AnyEvent[]> | AnyEvent[];
 }

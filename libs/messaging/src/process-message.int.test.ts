@@ -6,7 +6,7 @@ import { connect as connectDb, migrate, type Sql } from "@checkout/db";
 import { createLogger } from "@checkout/log";
 import { createTestDatabase, orderPlaced, startNatsServer, type NatsServer, type TestDatabase } from "@checkout/testing";
 import { defineHandler, type Handler } from "./handler.ts";
-import { MESSAGING_MIGRATIONS } from "./index.ts";
+import { DLQ_HEADERS, MESSAGING_MIGRATIONS } from "./index.ts";
 import { processBatch } from "./process-message.ts";
 import { ensureConsumer, ensureStreams } from "./topology.ts";
 
@@ -169,39 +169,105 @@ describe("an event the handler ignores (Handler.ignores)", () => {
 });
 
 describe("a batch with an event that was handled before", () => {
-  it("is begun on the guess that none was, rolled back, and done again: each event takes effect once", async () => {
+  const calls = new Map<string, number>();
+  const postCheckFails = new Set<string>();
+  const recording = new Map<string, Handler>([
+    [
+      "placed",
+      defineHandler({
+        subscribe: OrderPlaced,
+        async handle(event, { sql: tx, later }) {
+          calls.set(event.id, (calls.get(event.id) ?? 0) + 1);
+          const effect = tx`INSERT INTO effects (event_id) VALUES (${event.id})`;
+          // the check fails once the COMMIT is answered (had it failed before, fn would have rolled back)
+          const tooLate = () => new Promise((_, reject) => setTimeout(() => reject(new Error("a check in JavaScript after the statement")), 200));
+          later(postCheckFails.has(event.id) ? effect.then(tooLate) : effect);
+          return [];
+        },
+      }) as Handler,
+    ],
+  ]);
+  const optionsFor = (durable: string) => ({ js, sql, log, durable, stream: "ORDERS", handlers: recording });
+  const eventIdOf = (msg: JsMsg) => (JSON.parse(new TextDecoder().decode(msg.data)) as { id: string }).id;
+  const effectsOf = async (events: Array<{ id: string }>) =>
+    Object.fromEntries(
+      (await sql`SELECT event_id, count(*)::int AS n FROM effects WHERE event_id = ANY(${events.map((e) => e.id)}::uuid[]) GROUP BY event_id`).map((row) => [row.event_id, row.n]),
+    );
+  beforeAll(async () => {
     await sql`CREATE TABLE IF NOT EXISTS effects (event_id uuid NOT NULL)`; // no key: a second effect would show
-    const calls = new Map<string, number>();
-    const recording = new Map<string, Handler>([
-      [
-        "placed",
-        defineHandler({
-          subscribe: OrderPlaced,
-          async handle(event, { sql: tx, later }) {
-            calls.set(event.id, (calls.get(event.id) ?? 0) + 1);
-            later(tx`INSERT INTO effects (event_id) VALUES (${event.id})`);
-            return [];
-          },
-        }) as Handler,
-      ],
-    ]);
-    const options = { js, sql, log, durable: "guessed-wrong", stream: "ORDERS", handlers: recording };
+  });
+
+  it("published twice, both first deliveries: begun on the guess that none was, rolled back, done again; each event takes effect once", async () => {
+    const options = optionsFor("guessed-wrong");
     const first = orderPlaced();
     const others = [orderPlaced({ orderId: first.subject }), orderPlaced({ orderId: first.subject })]; // one subject, so the new consumer sees just these
+    await ensureConsumer(jsm, { stream: "ORDERS", durable: options.durable, filterSubjects: [OrderPlaced.subject(first.subject)], ackWaitMs: 5_000 });
+    await js.publish(OrderPlaced.subject(first.subject), JSON.stringify(first), { msgID: first.id });
+    expect(await processBatch([(await next(options.durable, 2_000))!], options)).toEqual(["handled"]);
+    // the same event again under another message id, as a relay that died between publishing and
+    // deleting its outbox row publishes it after the stream's duplicate window: a first delivery
+    await js.publish(OrderPlaced.subject(first.subject), JSON.stringify(first), { msgID: `${first.id}-again` });
+    for (const event of others) await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
+    const batch = [(await next(options.durable, 2_000))!, (await next(options.durable, 2_000))!, (await next(options.durable, 2_000))!];
+    expect(batch.map((msg) => [eventIdOf(msg), msg.info.deliveryCount])).toEqual([first, ...others].map((e) => [e.id, 1]));
+
+    expect(await processBatch(batch, options)).toEqual(["duplicate", "handled", "handled"]);
+    expect(await effectsOf([first, ...others])).toEqual({ [first.id]: 1, [others[0]!.id]: 1, [others[1]!.id]: 1 });
+    expect(calls.get(first.id)).toBe(2); // once when it was new; once more on the guess, whose work was rolled back
+    expect(await next(options.durable, 1_000)).toBeUndefined(); // all acked
+  }, 20_000);
+
+  it("with a redelivery in it: no guess, the inbox first, and the redelivered event's handler does not run again", async () => {
+    const options = optionsFor("redelivered");
+    const first = orderPlaced();
+    const other = orderPlaced({ orderId: first.subject });
     await ensureConsumer(jsm, { stream: "ORDERS", durable: options.durable, filterSubjects: [OrderPlaced.subject(first.subject)], ackWaitMs: 1_000 });
     await js.publish(OrderPlaced.subject(first.subject), JSON.stringify(first), { msgID: first.id });
     // committed and never acked, as if the process died before the ack: it is delivered again
     expect(await processBatch([(await next(options.durable, 2_000))!], { ...options, beforeAck: () => false })).toEqual(["unacked"]);
-    for (const event of others) await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
-    const batch = [(await next(options.durable, 3_000))!, (await next(options.durable, 3_000))!, (await next(options.durable, 3_000))!];
-    const eventIdOf = (msg: JsMsg) => (JSON.parse(new TextDecoder().decode(msg.data)) as { id: string }).id;
-    expect(batch.map(eventIdOf).sort()).toEqual([first, ...others].map((e) => e.id).sort());
+    await js.publish(OrderPlaced.subject(other.subject), JSON.stringify(other), { msgID: other.id });
+    const batch = [(await next(options.durable, 3_000))!, (await next(options.durable, 3_000))!];
+    const byEvent = new Map(batch.map((msg) => [eventIdOf(msg), msg]));
+    expect(byEvent.get(first.id)?.info.deliveryCount).toBe(2);
 
     const outcomes = await processBatch(batch, options);
-    expect(Object.fromEntries(batch.map((msg, i) => [eventIdOf(msg), outcomes[i]]))).toEqual({ [first.id]: "duplicate", [others[0]!.id]: "handled", [others[1]!.id]: "handled" });
-    const effects = await sql`SELECT event_id, count(*)::int AS n FROM effects WHERE event_id = ANY(${[first, ...others].map((e) => e.id)}::uuid[]) GROUP BY event_id`;
-    expect(Object.fromEntries(effects.map((row) => [row.event_id, row.n]))).toEqual({ [first.id]: 1, [others[0]!.id]: 1, [others[1]!.id]: 1 });
-    expect(calls.get(first.id)).toBe(2); // once when it was new; once more on the guess, whose work was rolled back
-    expect(await next(options.durable, 1_500)).toBeUndefined(); // all three acked
+    expect(Object.fromEntries(batch.map((msg, i) => [eventIdOf(msg), outcomes[i]]))).toEqual({ [first.id]: "duplicate", [other.id]: "handled" });
+    expect(await effectsOf([first, other])).toEqual({ [first.id]: 1, [other.id]: 1 });
+    expect(calls.get(first.id)).toBe(1);
+  }, 20_000);
+
+  it("acks a batch that committed although a deferred write's promise rejected after its statement ran", async () => {
+    const options = optionsFor("checked-too-late");
+    const event = orderPlaced();
+    postCheckFails.add(event.id);
+    await ensureConsumer(jsm, { stream: "ORDERS", durable: options.durable, filterSubjects: [OrderPlaced.subject(event.subject)], ackWaitMs: 1_000 });
+    await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
+    expect(await processBatch([(await next(options.durable, 2_000))!], options)).toEqual(["handled"]);
+    expect(await effectsOf([event])).toEqual({ [event.id]: 1 });
+    expect(await next(options.durable, 1_500)).toBeUndefined(); // acked: nothing comes back after the ack wait
+  }, 20_000);
+});
+
+describe("a batch whose inbox statement fails", () => {
+  it("is failed with the inbox's error, not with the aborted-transaction error of a handler's statement after it", async () => {
+    const durable = "inbox-fails";
+    const event = orderPlaced();
+    await sql`
+      CREATE FUNCTION refuse_inbox() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.consumer = 'inbox-fails' THEN RAISE EXCEPTION 'simulated inbox failure'; END IF; RETURN NEW; END $$`;
+    await sql`CREATE TRIGGER refuse_inbox BEFORE INSERT ON inbox FOR EACH ROW EXECUTE FUNCTION refuse_inbox()`;
+    try {
+      await ensureConsumer(jsm, { stream: "ORDERS", durable, filterSubjects: [OrderPlaced.subject(event.subject)], ackWaitMs: 1_000 });
+      await js.publish(OrderPlaced.subject(event.subject), JSON.stringify(event), { msgID: event.id });
+      const before = (await jsm.streams.info("DLQ")).state.last_seq;
+      // a handler with a statement of its own, which the failed inbox statement aborts
+      const reading = new Map<string, Handler>([["placed", defineHandler({ subscribe: OrderPlaced, handle: async (_, { sql: tx }) => (await tx`SELECT 1`, []) }) as Handler]]);
+      expect(await processBatch([(await next(durable, 2_000))!], { js, sql, log, durable, stream: "ORDERS", handlers: reading, maxDeliveries: 1 })).toEqual(["dead_lettered"]);
+      const dead = await jsm.streams.getMessage("DLQ", { seq: before + 1 });
+      expect(dead!.header.get(DLQ_HEADERS.reason) ?? "").toMatch(/simulated inbox failure/);
+    } finally {
+      await sql`DROP TRIGGER refuse_inbox ON inbox`;
+      await sql`DROP FUNCTION refuse_inbox()`;
+    }
   }, 20_000);
 });

@@ -1,5 +1,5 @@
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
-import { transaction, type Sql } from "@checkout/db";
+import { CommittedDespiteFailure, transaction, type Sql } from "@checkout/db";
 import { lazyChild, type Logger } from "@checkout/log";
 import type { AnyEvent, Handler } from "./handler.ts";
 import { backoffMs } from "./backoff.ts";
@@ -239,15 +239,18 @@ async function commitInParts(items: Parsed[], options: ProcessOptions, attempt =
 class GuessedWrong extends Error {}
 
 /**
- * Commits `items` in one transaction. First on the guess that no event of the batch was handled before
- * (a duplicate is rare: a redelivery after a crash or an ack lost): the handlers start at once, so their
- * first reads travel with BEGIN and the inbox records, and with their writes deferred (`later`) the
- * whole batch costs two round trips. When the inbox says otherwise, everything is rolled back (nothing
- * was acked) and the batch is done again with the inbox read first, as `guess: false` does.
+ * Commits `items` in one transaction. When every message is a first delivery, on the guess that no
+ * event of the batch was handled before: the handlers start at once, so their first reads travel with
+ * BEGIN and the inbox records, and with their writes deferred (`later`) a batch whose handlers read once
+ * costs two round trips. A duplicate is then rare (an event published twice, by a relay that died
+ * between publishing and deleting its row, after the stream's duplicate window). When the inbox says
+ * otherwise, everything is rolled back (nothing was acked) and the batch is done again with the inbox
+ * read first, as for a batch with a redelivery (the usual duplicate) in it.
  */
-async function commitTogether(items: Parsed[], options: ProcessOptions, guess = true): Promise<Array<[Parsed, Outcome]>> {
-  const { sql, durable, now = () => new Date(), beforeAck, onOutboxWritten } = options;
+async function commitTogether(items: Parsed[], options: ProcessOptions, guess = items.every(({ msg }) => msg.info.deliveryCount === 1)): Promise<Array<[Parsed, Outcome]>> {
+  const { sql, durable, log, now = () => new Date(), beforeAck, onOutboxWritten } = options;
   let failure: { index: number; error: unknown } | undefined;
+  let inboxFailure: { error: unknown } | undefined;
   let fresh = new Set<string>();
   let emittedAny = false;
   try {
@@ -299,6 +302,9 @@ async function commitTogether(items: Parsed[], options: ProcessOptions, guess = 
       let inserted: Awaited<typeof inserting>;
       try {
         inserted = await inserting;
+      } catch (error) {
+        inboxFailure = { error }; // the handlers' statements after it fail only because of it
+        throw error;
       } finally {
         // not one more statement of a handler after the transaction ends
         if (guess) await Promise.all(runs);
@@ -319,7 +325,11 @@ async function commitTogether(items: Parsed[], options: ProcessOptions, guess = 
     });
   } catch (error) {
     if (error instanceof GuessedWrong) return commitTogether(items, options, false);
-    throw new BatchFailed(failure?.index ?? -1, failure?.error ?? error);
+    if (error instanceof CommittedDespiteFailure) {
+      // committed all the same: the messages are acked below, and the bug is told
+      log.error({ err: error.failure, consumer: durable, eventIds: items.map((item) => item.event.id) }, "batch committed, but a write handed to later() failed after its statement ran: a bug in that write");
+    } else if (inboxFailure) throw new BatchFailed(-1, inboxFailure.error);
+    else throw new BatchFailed(failure?.index ?? -1, failure?.error ?? error);
   }
   if (emittedAny) onOutboxWritten?.();
   const results: Array<[Parsed, Outcome]> = [];

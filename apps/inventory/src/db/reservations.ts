@@ -38,18 +38,18 @@ export async function findReservation(sql: Db, orderId: string): Promise<Reserva
 
 /**
  * Records what inventory decided for an order. Call it only under lockReservation, having seen no row: a
- * row that is there anyway means the lock was skipped, and the transaction is refused rather than leave
- * stock held under another decision.
+ * row that is there anyway means the lock was skipped, and the order's unique key then fails the
+ * statement, so the transaction is refused rather than leave stock held under another decision. (In
+ * SQL, not in JavaScript after the statement: handlers defer this write, and a deferred check could no
+ * longer stop the commit.)
  */
 export async function insertReservation(
   sql: Db,
   { id, orderId, status, lines, expiresAt = null }: { id: string; orderId: string; status: ReservationStatus; lines: Line[]; expiresAt?: Date | null },
 ): Promise<void> {
-  const rows = await sql`
+  await sql`
     INSERT INTO reservations (id, order_id, status, lines, expires_at)
-    VALUES (${id}, ${orderId}, ${status}, ${sql.json(lines as never)}, ${expiresAt})
-    ON CONFLICT (order_id) DO NOTHING RETURNING 1`;
-  if (rows.length !== 1) throw new Error(`order ${orderId} already has a reservation; its handlers must run under lockReservation`);
+    VALUES (${id}, ${orderId}, ${status}, ${sql.json(lines as never)}, ${expiresAt})`;
 }
 
 export async function setReservationStatus(sql: Db, orderId: string, status: ReservationStatus, reason: string | null = null): Promise<void> {

@@ -10,6 +10,19 @@ export async function lockAvailable(sql: Db, skus: string[]): Promise<Map<string
   return new Map(rows.map((row) => [row.sku, row.available]));
 }
 
+/**
+ * lockAvailable for the reservation of a new order, to send with lockReservation (one round trip, run
+ * after it): the rows are locked and read only when the order has no reservation yet, so an OrderPlaced
+ * for an order inventory already knows (a tombstone, a copy) takes no stock lock. Empty otherwise.
+ */
+export async function lockAvailableUnlessKnown(sql: Db, orderId: string, skus: string[]): Promise<Map<string, number>> {
+  const rows = await sql<{ sku: string; available: number }[]>`
+    SELECT sku, on_hand - reserved AS available FROM stock
+    WHERE sku = ANY(${skus}::text[]) AND NOT EXISTS (SELECT 1 FROM reservations WHERE order_id = ${orderId})
+    ORDER BY sku FOR UPDATE`;
+  return new Map(rows.map((row) => [row.sku, row.available]));
+}
+
 /** Applies one change to each line's SKU: `reserved` and `on_hand` move by these factors × qty. */
 async function move(sql: Db, lines: Line[], { reserved, onHand }: { reserved: number; onHand: number }) {
   const skus = lines.map((line) => line.sku);
