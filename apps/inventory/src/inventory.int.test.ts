@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { Kvm } from "@nats-io/kv";
 import { OrderCancelled, OrderConfirmed, PaymentFailed, sampleEnvelopes, type CloudEvent } from "@checkout/contracts";
 import { adminHeaders, authHeaders, orderPlaced, refusedAtCheckout, rowsAbout, tokenFor, TEST_JWT_SECRET, useParticipant, waitFor, type ParticipantEnv } from "@checkout/testing";
+import { connect } from "@checkout/db";
 import { InventoryConfig } from "./config.ts";
 import { startInventory } from "./service.ts";
 
@@ -137,6 +138,27 @@ describe("inventory compensates and commits", () => {
     await settle();
     expect((await t.bus.eventsFor("INVENTORY", placed.subject)).size).toBe(0);
     expect(await stock("TOMB-A")).toMatchObject({ reserved: 0, available: 2 });
+  });
+
+  it("an order it already knows takes no stock lock: it is handled while another transaction holds its SKU's row", async () => {
+    await setStock("TOMB-L", 2);
+    const placed = orderPlaced({ lines: [{ sku: "TOMB-L", qty: 1 }] });
+    await t.bus.publish(event(OrderCancelled, placed.subject, { orderId: placed.subject, reason: "customer_request", customer: { email: "ada@example.com" } }));
+    await settle();
+    const sql = connect(t.db.url, { max: 2 });
+    const holder = await sql.reserve();
+    try {
+      await holder`BEGIN`;
+      await holder`SELECT 1 FROM stock WHERE sku = 'TOMB-L' FOR UPDATE`;
+      await t.bus.publish(placed);
+      await waitFor(async () => (await sql`SELECT 1 FROM inbox WHERE event_id = ${placed.id}`).length === 1, { timeoutMs: 5_000, what: "the OrderPlaced handled while the stock row is locked" });
+    } finally {
+      await holder`ROLLBACK`;
+      holder.release();
+      await sql.end();
+    }
+    expect((await t.bus.eventsFor("INVENTORY", placed.subject)).size).toBe(0);
+    expect(await stock("TOMB-L")).toMatchObject({ reserved: 0, available: 2 });
   });
 
   it("an order checkout refused (OrderRefused, or OrderCancelled with placed: false) leaves no trace: nothing held, and no OrderPlaced to guard against", async () => {

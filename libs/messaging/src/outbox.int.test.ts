@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OrderPlaced } from "@checkout/contracts";
-import { connect, migrate, transaction, type Sql } from "@checkout/db";
+import { CommittedDespiteFailure, connect, migrate, transaction, type Sql } from "@checkout/db";
 import { createTestDatabase, orderPlaced, type TestDatabase } from "@checkout/testing";
 import { MESSAGING_MIGRATIONS } from "./index.ts";
 import { writeOutboxEntries } from "./outbox.ts";
@@ -33,5 +33,17 @@ describe("writeOutboxEntries", () => {
     );
     expect(rows.map((row) => ({ ...row }))).toEqual(expected);
     expect(JSON.parse(rows[0]!.payload as string)).toEqual(JSON.parse(JSON.stringify(tricky)));
+  });
+
+  it("throws at once for an event it cannot store, so a transaction that defers the write is rolled back", async () => {
+    const before = (await sql`SELECT count(*)::int AS n FROM outbox`)[0]!.n;
+    const stray = { ...orderPlaced(), type: "checkout.NoSuchEvent.v1" };
+    const failing = transaction(sql, async (tx, { later }) => {
+      later(writeOutboxEntries(tx, [{ event: orderPlaced() }]));
+      later(writeOutboxEntries(tx, [{ event: stray }]));
+    });
+    await expect(failing).rejects.toThrow(/no contract for event type checkout.NoSuchEvent.v1/);
+    await expect(failing).rejects.not.toBeInstanceOf(CommittedDespiteFailure);
+    expect((await sql`SELECT count(*)::int AS n FROM outbox`)[0]!.n).toBe(before); // the first write was rolled back too
   });
 });

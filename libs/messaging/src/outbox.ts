@@ -12,10 +12,12 @@ export interface OutboxEntry {
 
 /**
  * Adds events to the outbox inside the caller's transaction and wakes the relay on commit
- * (NOTIFY is delivered only if the transaction commits).
+ * (NOTIFY is delivered only if the transaction commits). An event it cannot store (no contract for its
+ * type) throws at once, before anything is sent, so that a caller that hands the statement to `later`
+ * still fails its transaction.
  */
-export async function writeOutbox(sql: TransactionSql | Sql, events: AnyEvent[], { traceparent }: { traceparent?: string | undefined } = {}): Promise<void> {
-  await writeOutboxEntries(sql, events.map((event) => ({ event, traceparent })));
+export function writeOutbox(sql: TransactionSql | Sql, events: AnyEvent[], { traceparent }: { traceparent?: string | undefined } = {}): Promise<unknown> {
+  return writeOutboxEntries(sql, events.map((event) => ({ event, traceparent })));
 }
 
 /** The outbox row of an event: what the relay publishes, on the subject its contract gives it. */
@@ -26,13 +28,13 @@ export function outboxRow({ event, traceparent }: OutboxEntry): { event_id: stri
 }
 
 /** writeOutbox for events that each carry their own trace context (the events of a batch of messages). */
-export async function writeOutboxEntries(sql: TransactionSql | Sql, entries: OutboxEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  const rows = entries.map(outboxRow);
+export function writeOutboxEntries(sql: TransactionSql | Sql, entries: OutboxEntry[]): Promise<unknown> {
+  if (entries.length === 0) return Promise.resolve();
+  const rows = entries.map(outboxRow); // throws here, not in a rejected promise (see writeOutbox)
   // one round trip: the rows and the wake-up of the relay in one statement (one NOTIFY, however many
   // rows). Arrays, not a row of parameters per event: one statement text whatever the number of events,
   // so it is prepared once per connection. The rows get their ids in the order given.
-  await sql`
+  return sql`
     WITH written AS (
       INSERT INTO outbox (event_id, subject, payload, traceparent)
       SELECT event_id, subject, payload, traceparent
