@@ -25,13 +25,14 @@ export class TransactionRolledBack extends Error {
 }
 
 /**
- * The transaction committed, yet a promise handed to `later` rejected: its statement ran, and something
- * after it in JavaScript failed. A bug in that promise's code; what it wrote is committed.
+ * The transaction committed, yet a promise handed to `later` rejected: a failure in JavaScript, not in
+ * PostgreSQL (a check after the statement, or a throw before it was sent). A bug in that promise's
+ * code; everything the transaction sent is committed.
  */
 export class CommittedDespiteFailure extends Error {
   readonly code = "committed_despite_failure";
   constructor(readonly failure: unknown) {
-    super(`the transaction committed, but a promise handed to later() rejected after its statement ran: ${(failure as Error)?.message ?? String(failure)}`, { cause: failure });
+    super(`the transaction committed, but a promise handed to later() rejected in JavaScript: ${(failure as Error)?.message ?? String(failure)}`, { cause: failure });
   }
 }
 

@@ -53,9 +53,10 @@ const whereOf = (msg: JsMsg, durable: string) => ({ consumer: durable, subject: 
  * statement), commit, then every ack. The handlers of different orders run side by side, so that their
  * statements travel together (a round trip costs far more CPU than the statement in it); those of one
  * order, or of one shared key (Handler.sharedKeys: the stock a reservation reads), run one after the
- * other in stream order. The handlers start with the inbox statement, on the guess that no event is a
- * duplicate, and their writes travel with the COMMIT (HandlerContext.later): one commit and two round
- * trips per batch when they read once, instead of several per message (commitTogether), with
+ * other in stream order. When every message is a first delivery, the handlers start with the inbox
+ * statement, on the guess that no event is a duplicate, and their writes travel with the COMMIT
+ * (HandlerContext.later): one commit and two round trips per batch when they read once, instead of
+ * several per message (commitTogether), with
  * the guarantee of ARCHITECTURE §5.1 unchanged: the batch commits as a whole or not at all, and nothing
  * is acked before its commit.
  *
@@ -327,7 +328,7 @@ async function commitTogether(items: Parsed[], options: ProcessOptions, guess = 
     if (error instanceof GuessedWrong) return commitTogether(items, options, false);
     if (error instanceof CommittedDespiteFailure) {
       // committed all the same: the messages are acked below, and the bug is told
-      log.error({ err: error.failure, consumer: durable, eventIds: items.map((item) => item.event.id) }, "batch committed, but a write handed to later() failed after its statement ran: a bug in that write");
+      log.error({ err: error.failure, consumer: durable, eventIds: items.map((item) => item.event.id) }, "batch committed, but a write handed to later() failed in JavaScript: a bug in that write");
     } else if (inboxFailure) throw new BatchFailed(-1, inboxFailure.error);
     else throw new BatchFailed(failure?.index ?? -1, failure?.error ?? error);
   }
