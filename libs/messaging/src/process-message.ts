@@ -267,7 +267,8 @@ async function commitTogether(items: Parsed[], options: ProcessOptions, guess = 
       const emitted: AnyEvent[][] = items.map(() => []);
       // each handler waits for the earlier handlers that share one of its keys (its order, its stock)
       const tails = new Map<string, Promise<void>>();
-      const start = (runs: Array<Promise<void> | undefined>, item: Parsed, index: number) => {
+      const runs: Array<Promise<void> | undefined> = [];
+      const start = (item: Parsed, index: number) => {
         const { msg, event, handler, log } = item;
         let keys: string[];
         try {
@@ -298,8 +299,7 @@ async function commitTogether(items: Parsed[], options: ProcessOptions, guess = 
         for (const key of keys) tails.set(key, run);
         runs[index] = run;
       };
-      const runs: Array<Promise<void> | undefined> = [];
-      if (guess) items.forEach((item, index) => start(runs, item, index));
+      if (guess) items.forEach(start);
       let inserted: Awaited<typeof inserting>;
       try {
         inserted = await inserting;
@@ -312,7 +312,7 @@ async function commitTogether(items: Parsed[], options: ProcessOptions, guess = 
       }
       fresh = new Set(inserted.map((row) => row.event_id as string));
       if (guess && fresh.size < items.length) throw new GuessedWrong();
-      if (!guess) items.forEach((item, index) => fresh.has(item.event.id) && start(runs, item, index));
+      if (!guess) items.forEach((item, index) => fresh.has(item.event.id) && start(item, index));
       await Promise.all(runs);
       if (failure) throw failure.error;
       const outbox: OutboxEntry[] = [];

@@ -3,23 +3,16 @@ import type { Line } from "../domain/reserve.ts";
 
 type Db = Sql | TransactionSql;
 
-/** Available units of these SKUs, with their rows locked (in SKU order) until the transaction ends. */
-export async function lockAvailable(sql: Db, skus: string[]): Promise<Map<string, number>> {
-  const rows = await sql<{ sku: string; available: number }[]>`
-    SELECT sku, on_hand - reserved AS available FROM stock WHERE sku = ANY(${skus}::text[]) ORDER BY sku FOR UPDATE`;
-  return new Map(rows.map((row) => [row.sku, row.available]));
-}
-
 /**
- * lockAvailable for the reservation of a new order, to send with lockReservation (one round trip, run
- * after it): the rows are locked and read only when the order has no reservation yet, so an OrderPlaced
- * for an order inventory already knows (a tombstone, a copy) takes no stock lock. Empty otherwise.
+ * Available units of these SKUs, with their rows locked (in SKU order) until the transaction ends.
+ * With `unlessKnown` (a new order's reservation, sent with lockReservation in one round trip and run
+ * after it): only when that order has no reservation yet, so an OrderPlaced for an order inventory
+ * already knows (a tombstone, a copy) takes no stock lock; empty otherwise.
  */
-export async function lockAvailableUnlessKnown(sql: Db, orderId: string, skus: string[]): Promise<Map<string, number>> {
+export async function lockAvailable(sql: Db, skus: string[], { unlessKnown }: { unlessKnown?: string } = {}): Promise<Map<string, number>> {
+  const known = unlessKnown ? sql`AND NOT EXISTS (SELECT 1 FROM reservations WHERE order_id = ${unlessKnown})` : sql``;
   const rows = await sql<{ sku: string; available: number }[]>`
-    SELECT sku, on_hand - reserved AS available FROM stock
-    WHERE sku = ANY(${skus}::text[]) AND NOT EXISTS (SELECT 1 FROM reservations WHERE order_id = ${orderId})
-    ORDER BY sku FOR UPDATE`;
+    SELECT sku, on_hand - reserved AS available FROM stock WHERE sku = ANY(${skus}::text[]) ${known} ORDER BY sku FOR UPDATE`;
   return new Map(rows.map((row) => [row.sku, row.available]));
 }
 

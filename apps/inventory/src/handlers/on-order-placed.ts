@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { InventoryRejected, InventoryReserved, OrderPlaced } from "@checkout/contracts";
 import { defineHandler } from "@checkout/messaging";
 import { decideReservation, mergeLines, stockKeys } from "../domain/reserve.ts";
-import { holdStock, lockAvailableUnlessKnown } from "../db/stock.ts";
+import { holdStock, lockAvailable } from "../db/stock.ts";
 import { insertReservation, lockReservation } from "../db/reservations.ts";
 
 /** Reserves every line of a new order, all or nothing, with an atomic check-and-decrement under row locks. */
@@ -16,7 +16,7 @@ export const onOrderPlaced = ({ reservationTtlMs }: { reservationTtlMs: number }
       const lines = mergeLines(event.data.lines);
       // one round trip: the order's reservation and, if it has none, the stock rows, both locked. A
       // reservation of the same SKU after this one in the batch reads after these writes, so it sees them
-      const [known, available] = await Promise.all([lockReservation(sql, orderId), lockAvailableUnlessKnown(sql, orderId, lines.map((line) => line.sku))]);
+      const [known, available] = await Promise.all([lockReservation(sql, orderId), lockAvailable(sql, lines.map((line) => line.sku), { unlessKnown: orderId })]);
       if (known) {
         log.info("order already seen by inventory (cancelled before it was placed, or a copy of the event); nothing to reserve");
         return [];
