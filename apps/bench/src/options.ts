@@ -61,6 +61,11 @@ export interface BenchOptions {
   rawPgConnections: number;
   /** `private`: a PostgreSQL cluster of our own for the run; `shared`: the machine's server (TEST_PG_URL) */
   pg: "private" | "shared";
+  /**
+   * a delay added in each direction between the services and PostgreSQL (a proxy, system/delay-proxy.ts),
+   * as if the database were on another host: a round trip takes twice this longer. 0: none
+   */
+  pgDelayMs: number;
   /** env given to the services on top of the bench's defaults (--env payments.PAYMENT_WORKER_BATCH=32) */
   env: Partial<Record<ServiceName, Record<string, string>>>;
   out: string;
@@ -107,6 +112,7 @@ export const DEFAULTS: Omit<BenchOptions, "scenario"> = {
   rawPgSeconds: 5,
   rawPgConnections: 16,
   pg: "private",
+  pgDelayMs: 0,
   env: {},
   out: "bench-results",
   profile: undefined,

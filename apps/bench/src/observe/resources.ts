@@ -8,8 +8,8 @@ const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
 
 export type Watched =
   /**
-   * a service: RSS from its /metrics (prom-client process_resident_memory_bytes), CPU from /proc (a
-   * service whose event loop is stuck does not answer /metrics, and that is when its CPU matters)
+   * a service: RSS and CPU from /proc, like any process; its /metrics (prom-client
+   * process_resident_memory_bytes, the same VmRSS) only when `ss` did not name its process
    */
   | { name: string; metricsUrl: string; port: number }
   /** a process listening on a port (stripe-sim, nats-server): from /proc; with its children for PostgreSQL */
@@ -80,11 +80,13 @@ export function startResourceSampler(watched: Watched[], { intervalMs = 1_000 } 
     await Promise.all(
       watched.map(async (w) => {
         const pid = pids.get(w.name);
-        if ("metricsUrl" in w) {
+        if (pid && !("rss" in w && w.rss === false)) rssBytes[w.name] = rssOfPid(pid);
+        else if ("metricsUrl" in w) {
+          // only when its process was not found: rendering /metrics every second costs the service CPU
           const text = await fetch(w.metricsUrl, { signal: AbortSignal.timeout(2_000) }).then((r) => r.text()).catch(() => "");
-          const rss = metricValue(text, "process_resident_memory_bytes") ?? (pid ? rssOfPid(pid) : undefined);
+          const rss = metricValue(text, "process_resident_memory_bytes");
           if (rss !== undefined) rssBytes[w.name] = rss;
-        } else if (pid && w.rss !== false) rssBytes[w.name] = rssOfPid(pid);
+        }
         if (!pid) return;
         if ("children" in w && w.children) cpuSeconds[w.name] = familyCpu(w.name, pid);
         else {

@@ -4,7 +4,7 @@ import { renderChart } from "./chart.ts";
 import type { BenchResult } from "./result.ts";
 
 export const chartSubtitle = (r: BenchResult) =>
-  `${r.scenario}${r.tag ? ` ${r.tag}` : ""}, payment latency ${r.options.paymentLatencyMs} ms, ${r.machine.nproc} cores, ${r.startedAt.slice(0, 16)}`;
+  `${r.scenario}${r.tag ? ` ${r.tag}` : ""}, payment latency ${r.options.paymentLatencyMs} ms${r.system.pgDelayMs ? `, PostgreSQL +${r.system.pgDelayMs} ms each way` : ""}, ${r.machine.nproc} cores, ${r.startedAt.slice(0, 16)}`;
 
 /** Writes `<out>/<scenario>[-tag]-<time>.json` (and `.svg` with `chart`); returns the paths, and sets result.chart. */
 export function saveResult(result: BenchResult, { out, chart }: { out: string; chart: boolean }): { file: string; svg: string | null } {

@@ -48,7 +48,8 @@ export interface BenchResult {
     busiestBefore: string[];
     loadAfter: number[];
   };
-  system: { postgres: "private" | "shared"; env: Record<string, Record<string, string>> };
+  /** pgDelayMs: the delay added each way between the services and PostgreSQL (--pg-delay-ms), when there was one */
+  system: { postgres: "private" | "shared"; pgDelayMs?: number; env: Record<string, Record<string, string>> };
   load: {
     kind: "open" | "closed";
     offered: number;

@@ -83,6 +83,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       ...(full ? [{ name: "stripe-sim", port: system.services["stripe-sim"].port }] : []),
       { name: "nats-server", port: system.nats.port },
       ...(bench.pg.kind === "private" ? [{ name: "postgres", port: bench.pg.port, children: true, rss: false }] : []),
+      ...(bench.pg.proxy ? [{ name: "pg-proxy", port: bench.pg.proxy.port, rss: false }] : []),
     ];
     if (options.pgStatements && bench.pg.kind === "private") await resetStatements(bench.pg.adminUrl);
     const sampler = startResourceSampler(watched);
@@ -178,7 +179,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       baseline = await runBaseline({
         plan,
         options,
-        adminUrl: bench.pg.adminUrl,
+        adminUrl: bench.pg.servicesUrl,
         stripeUrl: system.url("stripe-sim"),
         fetch: bench.httpFetch,
         onProgress: (line) => progress.update({ phase: "baseline", elapsedS: (epochNow() - baselineStarted) / 1_000, note: line }),
@@ -192,7 +193,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       startedAt,
       finishedAt: new Date(),
       machine: { ...machine, loadAfter: loadavg().map((v) => Math.round(v * 100) / 100) },
-      system: { postgres: bench.pg.kind, env: bench.env },
+      system: { postgres: bench.pg.kind, ...(bench.pg.proxy ? { pgDelayMs: bench.pg.proxy.delayMs } : {}), env: bench.env },
       ledger,
       load,
       outcomes: watch.outcomes,

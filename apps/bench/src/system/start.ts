@@ -2,6 +2,7 @@ import { PG_URL, shopper, startPostgresCluster, startSystem, type ServiceName, t
 import { resolve } from "node:path";
 import type { BenchOptions } from "../options.ts";
 import { createHttpFetch, type HttpFetch } from "./http-fetch.ts";
+import { startDelayProxy, type DelayProxy } from "./delay-proxy.ts";
 import { buildServices } from "../../../../scripts/build.ts";
 import { PRODUCTION_NODE_OPTIONS } from "../../../../scripts/production.ts";
 
@@ -46,8 +47,11 @@ export interface BenchSystem {
   newShopper(): ReturnType<typeof shopper>;
   /** the generator's fetch, which every shopper uses (one keep-alive agent) */
   httpFetch: HttpFetch;
-  /** the PostgreSQL server the run's databases are on */
-  pg: { kind: "private" | "shared"; adminUrl: string; port: number };
+  /**
+   * the PostgreSQL server the run's databases are on; `servicesUrl` is how the services (and the naive
+   * design) reach it: through the delay proxy with --pg-delay-ms, else `adminUrl`
+   */
+  pg: { kind: "private" | "shared"; adminUrl: string; port: number; servicesUrl: string; proxy?: { port: number; delayMs: number } };
   env: Record<ServiceName, Record<string, string>>;
   setPaymentLatency(latencyMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -58,19 +62,32 @@ export interface BenchSystem {
  * private PostgreSQL cluster by default, so that other test suites on the machine's server neither
  * share our WAL fsyncs nor our 100 connections (five services × a pool of 20 would take them all).
  */
-export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "env" | "profile" | "acceptanceOnly" | "pgStatements" | "source">, label: string): Promise<BenchSystem> {
+export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDelayMs" | "env" | "profile" | "acceptanceOnly" | "pgStatements" | "source">, label: string): Promise<BenchSystem> {
   if (!options.source) await buildServices(options.acceptanceOnly ? ["orders"] : undefined); // what production runs; a second or two
   const settings: Record<string, string> = options.pgStatements ? { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "all" } : {};
   const cluster = options.pg === "private" ? await startPostgresCluster({ settings }) : undefined;
   const adminUrl = cluster?.adminUrl ?? PG_URL;
+  let proxy: DelayProxy | undefined;
+  let servicesUrl = adminUrl;
+  if (options.pgDelayMs > 0) {
+    const direct = new URL(adminUrl);
+    try {
+      proxy = await startDelayProxy({ target: { host: direct.hostname, port: Number(direct.port || 5432) }, delayMs: options.pgDelayMs });
+    } catch (error) {
+      await cluster?.stop();
+      throw error;
+    }
+    servicesUrl = Object.assign(new URL(adminUrl), { hostname: "127.0.0.1", port: String(proxy.port) }).href;
+  }
   const env = benchEnv(options.env, { profile: options.profile });
   // alone, orders still needs an inventory URL (product pages ask it for stock; checkout does not), and
   // no order ever finishes, so the open-orders bound would refuse everything after the first 1,000
   if (options.acceptanceOnly) env.orders = { INVENTORY_URL: "http://127.0.0.1:9", CHECKOUT_MAX_OPEN_ORDERS: "0", ...env.orders };
   let system: TestSystem;
   try {
-    system = await startSystem({ label, env, pgAdminUrl: adminUrl, built: !options.source, ...(options.acceptanceOnly ? { services: ["orders" as const] } : {}) });
+    system = await startSystem({ label, env, pgAdminUrl: servicesUrl, built: !options.source, ...(options.acceptanceOnly ? { services: ["orders" as const] } : {}) });
   } catch (error) {
+    await proxy?.stop();
     await cluster?.stop();
     throw error;
   }
@@ -81,7 +98,7 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "env" 
     shop: shopper(urls, { fetch: httpFetch }),
     newShopper: () => shopper(urls, { fetch: httpFetch }),
     httpFetch,
-    pg: { kind: cluster ? "private" : "shared", adminUrl, port: Number(new URL(adminUrl).port || 5432) },
+    pg: { kind: cluster ? "private" : "shared", adminUrl, port: Number(new URL(adminUrl).port || 5432), servicesUrl, ...(proxy ? { proxy: { port: proxy.port, delayMs: options.pgDelayMs } } : {}) },
     env,
     async setPaymentLatency(latencyMs) {
       // the simulator's control API, not the shop's: POST /_sim/config
@@ -91,6 +108,7 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "env" 
     async stop() {
       httpFetch.close();
       await system.stop();
+      await proxy?.stop();
       await cluster?.stop();
     },
   };
