@@ -19,17 +19,33 @@ export interface HandlerContext {
    * fails only when one of them does: put checks in SQL (see Pipelined.later in @checkout/db).
    */
   later(statement: Promise<unknown>): void;
+  /**
+   * The value under `key` that the handlers of this transaction share, made by the first that asks: what
+   * one handler read and changed under a shared key, the next one of that key can take from here instead
+   * of reading it again (inventory's stock levels). It belongs to the transaction: a batch that is split
+   * or done again starts without it.
+   */
+  shared<T>(key: string, create: () => T): T;
 }
 
-export interface Handler<TData = any> {
+export interface Handler<TData = any, TPrepared = any> {
   subscribe: EventContract<string, TData>;
   /**
    * Within one batch's transaction, handlers of different orders run side by side (their statements
    * share the connection's round trips), and those of one order run one after the other, in stream order.
    * A handler whose decision reads rows other orders' handlers write (stock levels) names them here:
-   * handlers that share a key also run one after the other. The order id is always a key.
+   * handlers that share a key also run one after the other (their `handle`; see `prepare`). The order id
+   * is always a key.
    */
   sharedKeys?(event: CloudEvent<string, TData>): string[];
+  /**
+   * The part of the work that does not wait for the shared keys: it runs once the earlier handlers of the
+   * same order are done, side by side with the handlers of other orders, and `handle` gets what it
+   * returns. For the reads of the order's own rows, so that the handlers of one shared key wait for each
+   * other only to decide, not for a round trip each (inventory: the order's reservation, and the stock as
+   * it was before the batch).
+   */
+  prepare?(event: CloudEvent<string, TData>, context: HandlerContext): Promise<TPrepared> | TPrepared;
   /**
    * True for an event that asks nothing of this service, judged from the event alone (no I/O): it is
    * acked as `skipped` before any transaction, with no inbox record. Only for an event whose handling
@@ -43,9 +59,9 @@ export interface Handler<TData = any> {
    * transaction (a carrier's label, a KV projection) must be safe to do again, and may be done for
    * nothing: the run that commits can decide otherwise.
    */
-  handle(event: CloudEvent<string, TData>, context: HandlerContext): Promise<AnyEvent[]> | AnyEvent[];
+  handle(event: CloudEvent<string, TData>, context: HandlerContext, prepared: TPrepared): Promise<AnyEvent[]> | AnyEvent[];
 }
 
-export function defineHandler<TData>(handler: Handler<TData>): Handler<TData> {
+export function defineHandler<TData, TPrepared = undefined>(handler: Handler<TData, TPrepared>): Handler<TData, TPrepared> {
   return handler;
 }

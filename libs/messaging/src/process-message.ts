@@ -52,13 +52,13 @@ const whereOf = (msg: JsMsg, durable: string) => ({ consumer: durable, subject: 
  * them (one statement), the handlers' business writes, the outbox rows of everything they emitted (one
  * statement), commit, then every ack. The handlers of different orders run side by side, so that their
  * statements travel together (a round trip costs far more CPU than the statement in it); those of one
- * order, or of one shared key (Handler.sharedKeys: the stock a reservation reads), run one after the
- * other in stream order. When every message is a first delivery, the handlers start with the inbox
- * statement, on the guess that no event is a duplicate, and their writes travel with the COMMIT
- * (HandlerContext.later): one commit and two round trips per batch when they read once, instead of
- * several per message (commitTogether), with
- * the guarantee of ARCHITECTURE §5.1 unchanged: the batch commits as a whole or not at all, and nothing
- * is acked before its commit.
+ * order run one after the other in stream order, and so do those of one shared key (Handler.sharedKeys:
+ * the stock a reservation reads), except for their `prepare`, which runs side by side. When every
+ * message is a first delivery, the handlers start with the inbox statement, on the guess that no event
+ * is a duplicate, and their writes travel with the COMMIT (HandlerContext.later): one commit and two
+ * round trips per batch when they read once, instead of several per message (commitTogether), with the
+ * guarantee of ARCHITECTURE §5.1 unchanged: the batch commits as a whole or not at all, and nothing is
+ * acked before its commit.
  *
  * Failure isolation: messages that cannot even be parsed are dead-lettered before the transaction. When
  * a handler fails, the transaction is rolled back and the batch is split around it: the messages before
@@ -265,38 +265,47 @@ async function commitTogether(items: Parsed[], options: ProcessOptions, guess = 
         SELECT ${durable}, event_id, stream_seq FROM unnest(${eventIds}::text[], ${streamSeqs}::bigint[]) AS given(event_id, stream_seq)
         ON CONFLICT DO NOTHING RETURNING event_id`.execute();
       const emitted: AnyEvent[][] = items.map(() => []);
-      // each handler waits for the earlier handlers that share one of its keys (its order, its stock)
+      // each handler waits for the earlier handlers of its order, and its `handle` for those that share
+      // one of its other keys (its stock)
       const tails = new Map<string, Promise<void>>();
       const runs: Array<Promise<void> | undefined> = [];
+      const scratch = new Map<string, unknown>(); // HandlerContext.shared: this transaction's
+      const shared = <T>(key: string, create: () => T): T => {
+        if (!scratch.has(key)) scratch.set(key, create());
+        return scratch.get(key) as T;
+      };
       const start = (item: Parsed, index: number) => {
         const { msg, event, handler, log } = item;
-        let keys: string[];
+        let sharedKeys: string[];
         try {
-          keys = [event.subject, ...(handler.sharedKeys?.(event) ?? [])];
+          sharedKeys = handler.sharedKeys?.(event) ?? [];
         } catch (error) {
           failure ??= { index, error };
           return;
         }
-        const earlier = keys.flatMap((key) => tails.get(key) ?? []);
-        const run = Promise.all(earlier)
-          .then(async () => {
-            if (failure) return; // the transaction is lost anyway
-            // a deferred write that fails is this handler's failure (it is answered before any statement
-            // sent after it, which then fails only because the transaction is aborted)
-            const later = (statement: Promise<unknown>) => {
-              withCommit(statement);
-              statement.catch((error: unknown) => {
-                failure ??= { index, error };
-              });
-            };
-            const context = { sql: tx, now, log, later, message: { subject: msg.subject, streamSequence: msg.info.streamSequence, deliveryCount: msg.info.deliveryCount } };
-            emitted[index] = await handler.handle(event, context);
-            if (log.isLevelEnabled("debug")) log.debug({ emitted: emitted[index]!.map((e) => e.type) }, "handled");
-          })
-          .catch((error: unknown) => {
+        const ofOrder = tails.get(event.subject);
+        const ofShared = sharedKeys.flatMap((key) => tails.get(key) ?? []);
+        // a deferred write that fails is this handler's failure (it is answered before any statement
+        // sent after it, which then fails only because the transaction is aborted)
+        const later = (statement: Promise<unknown>) => {
+          withCommit(statement);
+          statement.catch((error: unknown) => {
             failure ??= { index, error };
           });
-        for (const key of keys) tails.set(key, run);
+        };
+        const context = { sql: tx, now, log, later, shared, message: { subject: msg.subject, streamSequence: msg.info.streamSequence, deliveryCount: msg.info.deliveryCount } };
+        const run = (async () => {
+          await ofOrder;
+          if (failure) return; // the transaction is lost anyway
+          const prepared: unknown = handler.prepare ? await handler.prepare(event, context) : undefined;
+          await Promise.all(ofShared);
+          if (failure) return;
+          emitted[index] = await handler.handle(event, context, prepared);
+          if (log.isLevelEnabled("debug")) log.debug({ emitted: emitted[index]!.map((e) => e.type) }, "handled");
+        })().catch((error: unknown) => {
+          failure ??= { index, error };
+        });
+        for (const key of [event.subject, ...sharedKeys]) tails.set(key, run);
         runs[index] = run;
       };
       if (guess) items.forEach(start);

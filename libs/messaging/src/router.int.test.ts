@@ -14,19 +14,26 @@ import { defineHandler, DLQ_HEADERS, MAX_DEAD_LETTER_BYTES, MAX_EVENT_BYTES, MES
 // An order for the SKU "COUNTER" also adds one to a shared counter, reading it and writing it back (a
 // deferred write, as in the services). The row lock keeps transactions side by side apart, as in
 // inventory; within one transaction it does not, so it is a lost update unless such handlers run one
-// after the other (the shared key) and each reads what the one before it deferred.
+// after the other (the shared key) and each reads what the one before it deferred. Such a handler
+// also counts its turn in the transaction's `shared` object, and records (table turns) how many turns
+// were done when its `prepare` ran and which turn was its own.
 const failing = new Set<string>();
 const failingLater = new Set<string>();
 const counts = (event: { data: { lines: Array<{ sku: string }> } }) => event.data.lines.some((line) => line.sku === "COUNTER");
+const turnsOf = (shared: <T>(key: string, create: () => T) => T) => shared("counter turns", () => ({ done: 0 }));
 const onOrderPlaced = defineHandler({
   subscribe: OrderPlaced,
   sharedKeys: (event) => (counts(event) ? ["counter"] : []),
-  async handle(event, { sql, later }) {
+  prepare: (event, { shared }) => (counts(event) ? turnsOf(shared).done : undefined),
+  async handle(event, { sql, later, shared }, doneWhenPrepared) {
     if (failing.has(event.data.orderId)) throw new Error("simulated handler failure");
     if (counts(event)) {
       const [row] = await sql`SELECT n FROM counter FOR UPDATE`;
       await new Promise((resolve) => setTimeout(resolve, 1));
       later(sql`UPDATE counter SET n = ${Number(row!.n) + 1}`);
+      const turns = turnsOf(shared);
+      later(sql`INSERT INTO turns (order_id, txid, done_when_prepared, nth) VALUES (${event.data.orderId}, txid_current(), ${doneWhenPrepared!}, ${turns.done})`);
+      turns.done += 1;
     }
     later(sql`INSERT INTO effects (order_id, txid) VALUES (${event.data.orderId}, txid_current())`);
     if (failingLater.has(event.data.orderId)) later(sql`SELECT 1 / 0 AS simulated_deferred_failure`);
@@ -83,6 +90,7 @@ beforeAll(async () => {
   await sql`CREATE TABLE effects (id serial PRIMARY KEY, order_id uuid NOT NULL, txid bigint NOT NULL)`;
   await sql`CREATE TABLE counter (n integer NOT NULL)`;
   await sql`INSERT INTO counter VALUES (0)`;
+  await sql`CREATE TABLE turns (order_id uuid NOT NULL, txid bigint NOT NULL, done_when_prepared integer NOT NULL, nth integer NOT NULL)`;
   nc = await connect({ servers: nats.url });
   await startService();
   jsm = await jetstreamManager(nc);
@@ -259,6 +267,28 @@ describe("router batches", () => {
       await waitFor(async () => Number((await sql`SELECT count(*) AS n FROM effects WHERE order_id = ANY(${ids}::uuid[])`)[0]!.n) === 100, { what: `round ${round}` });
       expect(Number((await sql`SELECT n FROM counter`)[0]!.n) - before).toBe(50);
       expect(await transactionsOf(ids)).toBeLessThan(20);
+    }
+  });
+
+  it("runs the `prepare` of handlers that share a key side by side, and gives each transaction one `shared` object", async () => {
+    // two backlogs: at least two transactions, whatever the batch size
+    const rounds = [1, 2].map(() => Array.from({ length: 60 }, () => orderPlaced({ lines: [{ sku: "COUNTER", qty: 1 }] })));
+    const ids = rounds.flat().map((e) => e.subject);
+    for (const [round, events] of rounds.entries()) {
+      await backlog(events);
+      await waitFor(async () => Number((await sql`SELECT count(*) AS n FROM turns WHERE order_id = ANY(${ids}::uuid[])`)[0]!.n) === 60 * (round + 1), { what: `the turns of round ${round + 1}` });
+    }
+    const rows = await sql<Array<{ txid: string; prepared: number[]; nth: number[] }>>`
+      SELECT txid, array_agg(done_when_prepared ORDER BY nth) AS prepared, array_agg(nth ORDER BY nth) AS nth
+      FROM turns WHERE order_id = ANY(${ids}::uuid[]) GROUP BY txid`;
+    expect(rows.length).toBeGreaterThan(1);
+    expect(rows.length).toBeLessThan(40); // batches, so turns share transactions
+    expect(rows.some((row) => row.nth.length > 1)).toBe(true);
+    for (const row of rows) {
+      // every prepare ran before any handle of the key had its turn: side by side, not in line
+      expect(row.prepared).toEqual(row.nth.map(() => 0));
+      // the handles took their turns one after the other on one object of their own transaction
+      expect(row.nth).toEqual(row.nth.map((_, i) => i));
     }
   });
 

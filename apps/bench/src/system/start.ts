@@ -52,6 +52,8 @@ export interface BenchSystem {
    * design) reach it: through the delay proxy with --pg-delay-ms, else `adminUrl`
    */
   pg: { kind: "private" | "shared"; adminUrl: string; port: number; servicesUrl: string; proxy?: { port: number; delayMs: number } };
+  /** the URL of one of the run's databases for the bench's own reads: never through the delay proxy */
+  directUrl(databaseUrl: string): string;
   env: Record<ServiceName, Record<string, string>>;
   setPaymentLatency(latencyMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -98,6 +100,7 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDel
     shop: shopper(urls, { fetch: httpFetch }),
     newShopper: () => shopper(urls, { fetch: httpFetch }),
     httpFetch,
+    directUrl: (databaseUrl) => Object.assign(new URL(databaseUrl), { host: new URL(adminUrl).host }).href,
     pg: { kind: cluster ? "private" : "shared", adminUrl, port: Number(new URL(adminUrl).port || 5432), servicesUrl, ...(proxy ? { proxy: { port: proxy.port, delayMs: options.pgDelayMs } } : {}) },
     env,
     async setPaymentLatency(latencyMs) {
@@ -107,9 +110,12 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDel
     },
     async stop() {
       httpFetch.close();
-      await system.stop();
-      await proxy?.stop();
-      await cluster?.stop();
+      try {
+        await system.stop();
+      } finally {
+        await proxy?.stop();
+        await cluster?.stop();
+      }
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Sql, TransactionSql } from "@checkout/db";
-import type { Line } from "../domain/reserve.ts";
+import type { Line, StockLevels } from "../domain/reserve.ts";
+import type { StockSeen } from "../domain/stock-seen.ts";
 
 type Db = Sql | TransactionSql;
 
@@ -14,6 +15,22 @@ export async function lockAvailable(sql: Db, skus: string[], { unlessKnown }: { 
   const rows = await sql<{ sku: string; available: number }[]>`
     SELECT sku, on_hand - reserved AS available FROM stock WHERE sku = ANY(${skus}::text[]) ${known} ORDER BY sku FOR UPDATE`;
   return new Map(rows.map((row) => [row.sku, row.available]));
+}
+
+/** no levels read */
+export const NONE: StockLevels = new Map();
+
+/**
+ * Units available of `skus` for a decision now, in a transaction whose decisions record in `seen` what
+ * they saw and took: from `seen`, else from the caller's own `read`, and what neither knows is read now
+ * (and locked).
+ */
+export async function availableNow(sql: Db, seen: StockSeen, skus: string[], read: StockLevels = NONE): Promise<Map<string, number>> {
+  const { levels, missing } = seen.levelsFor(skus, read);
+  if (missing.length > 0) {
+    for (const [sku, level] of await lockAvailable(sql, missing)) levels.set(sku, level);
+  }
+  return levels;
 }
 
 /** Applies one change to each line's SKU: `reserved` and `on_hand` move by these factors × qty. */

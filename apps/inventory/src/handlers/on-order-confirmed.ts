@@ -1,8 +1,9 @@
 import { InventoryCommitted, InventoryRejected, OrderConfirmed } from "@checkout/contracts";
 import { defineHandler } from "@checkout/messaging";
-import { commitStock, lockAvailable, onHandDown } from "../db/stock.ts";
+import { availableNow, commitStock, onHandDown } from "../db/stock.ts";
 import { lockReservation, setReservationStatus } from "../db/reservations.ts";
 import { decideReservation, stockKeys } from "../domain/reserve.ts";
+import { stockSeenOf } from "../domain/stock-seen.ts";
 
 /**
  * A confirmed order's hold leaves the shelf for good. When the hold expired before the confirmation
@@ -13,7 +14,7 @@ export const onOrderConfirmed = defineHandler({
   subscribe: OrderConfirmed,
   // a confirmation after expiry takes the stock again: like a reservation, it reads the stock levels
   sharedKeys: (event) => stockKeys(event.data.lines),
-  async handle(event, { sql, log, later }) {
+  async handle(event, { sql, log, later, shared }) {
     const { orderId } = event.data;
     const reservation = await lockReservation(sql, orderId);
     const causedBy = event;
@@ -23,7 +24,11 @@ export const onOrderConfirmed = defineHandler({
       return [InventoryCommitted.create(orderId, { orderId, reservationId: reservation.id, lines: reservation.lines }, { causedBy })];
     }
     if (reservation?.status === "released" && reservation.releaseReason === "expired") {
-      const decision = decideReservation(await lockAvailable(sql, reservation.lines.map((line) => line.sku)), reservation.lines);
+      // the levels as this batch's reservations of these SKUs left them: and what it takes, they see gone
+      const seen = stockSeenOf(shared);
+      const available = await availableNow(sql, seen, reservation.lines.map((line) => line.sku));
+      const decision = decideReservation(available, reservation.lines);
+      seen.decided(available, decision.ok ? decision.lines : []);
       if (!decision.ok) {
         log.warn("confirmation after the hold expired, and the stock is gone: refusing the order");
         return [InventoryRejected.create(orderId, { orderId, reason: decision.reason, lines: decision.lines }, { causedBy })];
