@@ -160,16 +160,30 @@ describe("inventory handles a backlog in batches", () => {
     const fresh = Array.from({ length: 12 }, () => orderPlaced({ lines: [{ sku, qty: 1 }] }));
     for (const e of [...fresh.slice(0, 6), confirmation, ...known, cancel, ...fresh.slice(6)]) await t.bus.publish(e);
     let outcome = { reserved: 0, rejected: 0 };
+    let lateTook = 0;
     await withoutOversellCheck(async () => {
       t.service = await start({ ...t.env, DATABASE_POOL_MAX: "2" });
       outcome = await answers(fresh);
-      await t.bus.waitForEvent("INVENTORY", late.subject, "InventoryCommitted");
       await t.bus.waitForEvent("INVENTORY", held.subject, "InventoryReleased");
+      const answered = await waitFor(async () => {
+        const events = await t.bus.eventsFor("INVENTORY", late.subject);
+        return events.has("InventoryCommitted") || events.has("InventoryRejected") ? events : undefined;
+      }, { what: "the confirmation's answer" });
+      lateTook = answered.has("InventoryCommitted") ? 2 : 0;
     });
-    // 10 units: 2 to the confirmation, 8 to new orders (the released one among them), none twice
-    expect(outcome).toEqual({ reserved: 8, rejected: 4 });
-    expect(await stock(sku)).toMatchObject({ onHand: 8, reserved: 8, available: 0 });
+    // no unit twice, whatever the batches: the row holds what the answers say
+    expect(outcome.reserved + lateTook).toBeLessThanOrEqual(10);
+    expect(await stock(sku)).toMatchObject({ onHand: 10 - lateTook, reserved: outcome.reserved, available: 10 - lateTook - outcome.reserved });
     for (const placed of known) expect((await t.bus.eventsFor("INVENTORY", placed.subject)).has("InventoryReserved")).toBe(false);
+    // in the one batch the backlog almost always makes (in the order above): 2 units to the
+    // confirmation, 8 to new orders (the released one among them), none left. Over two batches a new
+    // order may read the row before the release is written, and leave a unit unsold
+    const metrics = await (await fetch(`${t.service.url}/metrics`)).text();
+    const batches = Number(/consumer_batch_messages_count\{[^}]*consumer="inventory-orders"[^}]*\} (\d+)/.exec(metrics)?.[1]);
+    if (batches === 1) {
+      expect(lateTook).toBe(2);
+      expect(outcome).toEqual({ reserved: 8, rejected: 4 });
+    }
   });
 });
 

@@ -100,7 +100,7 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDel
     shop: shopper(urls, { fetch: httpFetch }),
     newShopper: () => shopper(urls, { fetch: httpFetch }),
     httpFetch,
-    directUrl: (databaseUrl) => Object.assign(new URL(databaseUrl), { host: new URL(adminUrl).host }).href,
+    directUrl: (databaseUrl) => Object.assign(new URL(databaseUrl), { hostname: new URL(adminUrl).hostname, port: new URL(adminUrl).port || "5432" }).href,
     pg: { kind: cluster ? "private" : "shared", adminUrl, port: Number(new URL(adminUrl).port || 5432), servicesUrl, ...(proxy ? { proxy: { port: proxy.port, delayMs: options.pgDelayMs } } : {}) },
     env,
     async setPaymentLatency(latencyMs) {

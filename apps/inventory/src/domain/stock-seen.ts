@@ -9,9 +9,10 @@ import type { Line, StockLevels } from "./reserve.ts";
  *
  * Exact only while every decision of the transaction that takes stock records it here (`decided`),
  * and every release that gives stock back (`returned`), each before its write is sent. A level here
- * may be lower than the row's (a release whose write went out before the level was read), never
- * higher, so it can refuse an order that released units would have served, never sell a unit twice
- * (and the stock table's CHECKs stay the last line of defence).
+ * may be lower than the row's, never higher: a release runs beside the decisions, so a decision's read
+ * may go out before the release's write, and the release may tell this record before any level of
+ * its SKU is here. So it can refuse an order that released units would have served, never sell a unit
+ * twice (and the stock table's CHECKs stay the last line of defence).
  */
 export interface StockSeen {
   /**
@@ -62,7 +63,8 @@ export function createStockSeen(): StockSeen {
       }
     },
     returned(lines) {
-      // a SKU not here is read from its row by the next decision, after this release's write
+      // a SKU not here: the next decision's level comes from a read, which sees these units if it was
+      // sent after this release's write (and is only lower if not)
       for (const { sku, qty } of lines) {
         const level = levels.get(sku);
         if (level !== undefined) levels.set(sku, level + qty);

@@ -35,7 +35,7 @@ describe("the stock levels a transaction has seen", () => {
     const seen = createStockSeen();
     seen.decided(new Map([["A", 2]]), [{ sku: "A", qty: 2 }]);
     seen.returned([{ sku: "A", qty: 3 }, { sku: "B", qty: 1 }]);
-    // B was never read here: the next decision reads its row, after the release's write
+    // B has no level here: the next decision takes B from a read of its row
     expect(seen.levelsFor(["A", "B"], new Map())).toEqual({ levels: new Map([["A", 3]]), missing: ["B"] });
   });
 

@@ -1,5 +1,5 @@
 import { InventoryCommitted, InventoryRejected, OrderConfirmed } from "@checkout/contracts";
-import { defineHandler } from "@checkout/messaging";
+import { defineHandler, UnprocessableEventError } from "@checkout/messaging";
 import { availableNow, commitStock, onHandDown } from "../db/stock.ts";
 import { lockReservation, setReservationStatus } from "../db/reservations.ts";
 import { decideReservation, stockKeys } from "../domain/reserve.ts";
@@ -24,6 +24,10 @@ export const onOrderConfirmed = defineHandler({
       return [InventoryCommitted.create(orderId, { orderId, reservationId: reservation.id, lines: reservation.lines }, { causedBy })];
     }
     if (reservation?.status === "released" && reservation.releaseReason === "expired") {
+      // this handler waits its turn on the SKUs of the event's lines (sharedKeys), so it may only decide on those
+      const keys = new Set(event.data.lines.map((line) => line.sku));
+      const outside = reservation.lines.filter((line) => !keys.has(line.sku)).map((line) => line.sku);
+      if (outside.length > 0) throw new UnprocessableEventError(`the confirmation's lines do not name ${outside.join(", ")}, which the order's reservation holds`);
       // the levels as this batch's reservations of these SKUs left them: and what it takes, they see gone
       const seen = stockSeenOf(shared);
       const available = await availableNow(sql, seen, reservation.lines.map((line) => line.sku));

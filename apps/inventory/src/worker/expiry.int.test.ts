@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OrderConfirmed, sampleEnvelopes } from "@checkout/contracts";
-import type { RunningService } from "@checkout/messaging";
+import { DLQ_HEADERS, type RunningService } from "@checkout/messaging";
 import { adminHeaders, connectBus, createTestDatabase, orderPlaced, startNatsServer, TEST_JWT_SECRET, waitFor, type Bus, type NatsServer, type TestDatabase } from "@checkout/testing";
 import { InventoryConfig } from "../config.ts";
 import { startInventory } from "../service.ts";
@@ -70,5 +70,28 @@ describe("reservation expiry, with two inventory instances", () => {
     const refused = await bus.waitForEvent("INVENTORY", second.subject, "InventoryRejected");
     expect(refused.data).toMatchObject({ reason: "out_of_stock" });
     await waitFor(async () => (await stock("EXP-B")).reserved === 0, { what: "the third hold to expire too" });
+  });
+
+  it("dead-letters a confirmation after expiry whose lines do not name what the reservation held, and takes nothing", async () => {
+    await setStock("EXP-C", 2);
+    await setStock("EXP-D", 2);
+    const placed = orderPlaced({ lines: [{ sku: "EXP-C", qty: 1 }] });
+    await bus.publish(placed);
+    await bus.waitForEvent("INVENTORY", placed.subject, "InventoryReleased", { timeoutMs: 10_000 });
+    const sample = OrderConfirmed.parse(sampleEnvelopes(OrderConfirmed, placed.subject)[0]);
+    await bus.publish(OrderConfirmed.create(placed.subject, { ...sample.data, lines: [{ sku: "EXP-D", qty: 1 }] }));
+    const reason = await waitFor(
+      async () => {
+        const info = await bus.jsm.streams.info("DLQ");
+        for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+          const m = await bus.jsm.streams.getMessage("DLQ", { seq }).catch(() => undefined);
+          if (m?.header.get(DLQ_HEADERS.subject) === OrderConfirmed.subject(placed.subject)) return m.header.get(DLQ_HEADERS.reason);
+        }
+      },
+      { what: "the confirmation's dead letter" },
+    );
+    expect(reason).toMatch(/unprocessable: the confirmation's lines do not name EXP-C, which the order's reservation holds/);
+    expect(await stock("EXP-C")).toMatchObject({ onHand: 2, reserved: 0 });
+    expect(await stock("EXP-D")).toMatchObject({ onHand: 2, reserved: 0 });
   });
 });
