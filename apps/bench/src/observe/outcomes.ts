@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { jetstream, type ConsumerMessages } from "@nats-io/jetstream";
+import { jetstream, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
 
 export interface Outcome {
   kind: "completed" | "cancelled";
@@ -11,7 +11,11 @@ export interface Outcome {
 
 export interface OutcomeWatch {
   outcomes: Map<string, Outcome>;
-  counts: { completed: number; cancelled: number };
+  /**
+   * orders seen so far at each stage: `placed` (its OrderPlaced relayed to the stream), `decided`
+   * (inventory reserved or rejected it), and the outcomes. Where a saga waits shows as the gap between two
+   */
+  counts: { placed: number; decided: number; completed: number; cancelled: number };
   stop(): Promise<void>;
 }
 
@@ -29,8 +33,17 @@ export async function watchOutcomes(natsUrl: string): Promise<OutcomeWatch> {
   const nc: NatsConnection = await connect({ servers: natsUrl, name: "bench-outcomes" });
   const js = jetstream(nc);
   const outcomes = new Map<string, Outcome>();
-  const counts = { completed: 0, cancelled: 0 };
+  const counts = { placed: 0, decided: 0, completed: 0, cancelled: 0 };
   const subscriptions: Array<{ messages: ConsumerMessages; done: Promise<void> }> = [];
+  const follow = async (stream: string, filter: string, onMessage: (msg: JsMsg) => void) => {
+    const consumer = await js.consumers.get(stream, { filter_subjects: filter });
+    const messages = await consumer.consume({ max_messages: 2_048 });
+    const done = (async () => {
+      for await (const msg of messages) onMessage(msg);
+    })();
+    subscriptions.push({ messages, done });
+  };
+  const orderOf = (msg: JsMsg) => msg.subject.slice(msg.subject.lastIndexOf(".") + 1);
 
   const subjects = [
     { token: "completed", kind: "completed" },
@@ -38,20 +51,29 @@ export async function watchOutcomes(natsUrl: string): Promise<OutcomeWatch> {
     { token: "refused", kind: "cancelled" },
   ] as const;
   for (const { token, kind } of subjects) {
-    const consumer = await js.consumers.get("ORDERS", { filter_subjects: `orders.${token}.*` });
-    const messages = await consumer.consume({ max_messages: 2_048 });
-    const done = (async () => {
-      for await (const msg of messages) {
-        const orderId = msg.subject.slice(msg.subject.lastIndexOf(".") + 1);
-        if (outcomes.has(orderId)) continue; // a redelivered copy: the first one counts
-        const outcome: Outcome = { kind, at: nanosToMs(msg.timestampNanos) };
-        if (kind === "cancelled") outcome.reason = (msg.json<{ data?: { reason?: string } }>().data?.reason) ?? "unknown";
-        outcomes.set(orderId, outcome);
-        counts[kind]++;
-      }
-    })();
-    subscriptions.push({ messages, done });
+    await follow("ORDERS", `orders.${token}.*`, (msg) => {
+      const orderId = orderOf(msg);
+      if (outcomes.has(orderId)) return; // a redelivered copy: the first one counts
+      const outcome: Outcome = { kind, at: nanosToMs(msg.timestampNanos) };
+      if (kind === "cancelled") outcome.reason = (msg.json<{ data?: { reason?: string } }>().data?.reason) ?? "unknown";
+      outcomes.set(orderId, outcome);
+      counts[kind]++;
+    });
   }
+  // the stages before the outcome, counted once per order
+  const stage = (key: "placed" | "decided") => {
+    const seen = new Set<string>();
+    return (msg: JsMsg) => {
+      const orderId = orderOf(msg);
+      if (seen.has(orderId)) return;
+      seen.add(orderId);
+      counts[key]++;
+    };
+  };
+  await follow("ORDERS", "orders.placed.*", stage("placed"));
+  const decided = stage("decided");
+  await follow("INVENTORY", "inventory.reserved.*", decided);
+  await follow("INVENTORY", "inventory.rejected.*", decided);
 
   return {
     outcomes,

@@ -113,7 +113,12 @@ export interface BenchResult {
   /** the naive design with the same plan; both rates are COMPLETED orders from the first arrival to the last completion */
   baseline: (BaselineResult & { sagaCompletedPerSec: number; ratio: number | null }) | null;
   targets: TargetResult[];
-  timeline: Array<{ s: number; sent: number; accepted: number; finished: number; busy: number }>;
+  /**
+   * every second of the load: checkouts sent and accepted (202), orders placed on the stream (OrderPlaced;
+   * not a refusal at checkout), decided by inventory, and finished; the machine's busy share. `placed` and
+   * `decided` since the eighth December session
+   */
+  timeline: Array<{ s: number; sent: number; accepted: number; placed?: number; decided?: number; finished: number; busy: number }>;
   chart: string | null;
   /** --pg-statements: the statements that took the most server time over the load and the drain */
   statements?: StatementCost[];
