@@ -59,6 +59,14 @@ const PATCHES = [
     // statements waiting in its queue fail when the connection closes. One change for code that ends the
     // transaction itself (a COMMIT statement inside sql.begin): its later statements now fail too, where
     // they ran outside the transaction before. This project never does that.
+    // Also (not reported upstream as far as we know): a reservation or transaction whose connection was
+    // "full" (100 statements in flight, postgres.js's max_pipeline, or one statement being described)
+    // queued the next statements, and then sent them one at a time, each only once everything before it
+    // was answered: one round trip per statement for the rest of the transaction. A consumer's batch of
+    // 100 messages sends more than 100 statements at once, so its later statements went one round trip
+    // each (about 1.5 s per batch with PostgreSQL 1 ms away; docs/benchmarks.md, eighth session).
+    // Patched: once the pipeline has drained, the queued statements are sent together, as many as the
+    // pipeline takes (until one must be described first, or 100 are in flight again).
     // Not patched: #1195, a reserve() that waits when the server ends the busy connection is dropped by the
     // reopened connection. Handing it over in `onclose` broke `sql.end()` and connection errors for other
     // callers (a review found both); libs/db transaction() gives up on such a wait after 30 s instead.
@@ -66,6 +74,10 @@ const PATCHES = [
     version: "3.4.9",
     file: "src/index.js",
     replacements: [
+      [
+        "    c.reserved = () => queue.length\n      ? c.execute(queue.shift())\n      : move(c, reserved)\n    c.reserved.release = true\n",
+        "    c.reserved = () => {\n      while (queue.length) {\n        const q = queue.shift()\n        if (!c.execute(q) && !q.cancelled)\n          return\n      }\n      move(c, reserved)\n    }\n    c.reserved.release = true\n",
+      ],
       [
         "    c.reserved.release = true\n\n    const sql = Sql(handler)\n    sql.release = () => {\n      c.reserved = null\n      onopen(c)\n    }",
         `    c.reserved.release = true\n    ${MARK}\n    const reservation = c.reserved\n    c.onclose = e => { while (queue.length) queue.shift().reject(e) }\n\n    const sql = Sql(handler)\n    sql.release = () => {\n      if (c.reserved !== reservation)\n        return\n      c.reserved = null\n      c.onclose = null\n      onopen(c)\n    }`,
@@ -84,7 +96,7 @@ const PATCHES = [
       ],
       [
         "      c.reserved = () => queries.length\n        ? c.execute(queries.shift())\n        : move(c, reserved)\n    }\n  }\n",
-        "      c.reserved = () => queries.length\n        ? c.execute(queries.shift())\n        : move(c, reserved)\n      reservation = c.reserved\n    }\n  }\n",
+        "      c.reserved = () => {\n        while (queries.length) {\n          const q = queries.shift()\n          if (!c.execute(q) && !q.cancelled)\n            return\n        }\n        move(c, reserved)\n      }\n      reservation = c.reserved\n    }\n  }\n",
       ],
       [
         "    function handler(q) {\n      c.queue === full\n        ? queue.push(q)\n        : c.execute(q) || move(c, full)\n    }\n  }\n\n  async function begin(",

@@ -1,6 +1,8 @@
+import { createServer, connect as tcpConnect, type AddressInfo, type Server } from "node:net";
+import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@checkout/testing";
-import { connect, type Sql } from "./index.ts";
+import { connect, transaction, type Sql } from "./index.ts";
 
 // postgres.js 3.4.9 as installed, with the patches of scripts/patch-dependencies.mjs, when PostgreSQL ends
 // a connection under a reservation (what a PostgreSQL crash or restart does to every service). On the
@@ -118,4 +120,56 @@ describe("postgres.js, when the server ends a reserved connection", () => {
       await pool.end({ timeout: 1 });
     }
   }, 15_000);
+});
+
+/**
+ * A TCP proxy to PostgreSQL that counts the client's turns: each time the client sends after the server
+ * has answered, a round trip begins.
+ */
+async function turnCounter(target: URL): Promise<{ url: string; turns: () => number; close(): void }> {
+  let turns = 0;
+  const server: Server = createServer((client) => {
+    const upstream = tcpConnect({ host: target.hostname, port: Number(target.port || 5432) });
+    let answered = true;
+    client.on("data", (chunk: Buffer) => {
+      if (answered) turns++;
+      answered = false;
+      upstream.write(chunk);
+    });
+    upstream.on("data", (chunk: Buffer) => {
+      answered = true;
+      client.write(chunk);
+    });
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", close).on("close", close);
+    upstream.on("error", close).on("close", close);
+  });
+  await once(server.listen(0, "127.0.0.1"), "listening");
+  const url = Object.assign(new URL(target.href), { hostname: "127.0.0.1", port: String((server.address() as AddressInfo).port) }).href;
+  return { url, turns: () => turns, close: () => server.close() };
+}
+
+describe("postgres.js, with more statements in a transaction than it pipelines at once (100)", () => {
+  it("sends the rest together once the pipeline drains, not one round trip each", async () => {
+    const proxy = await turnCounter(new URL(db.url));
+    const pool = connect(proxy.url, { max: 1 });
+    try {
+      // every statement below prepared on the connection first, so none has to be described on the way
+      await transaction(pool, async (tx) => {
+        await tx`SELECT ${0}::int AS n`;
+      });
+      const before = proxy.turns();
+      const answers = await transaction(pool, async (tx) => Promise.all(Array.from({ length: 300 }, (_, i) => tx<{ n: number }[]>`SELECT ${i}::int AS n`)));
+      expect(answers.map((rows) => rows[0]!.n)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+      // BEGIN, 300 statements and COMMIT: about four round trips (100 at a time); one per statement past
+      // the 100th (over 200) without the patch of scripts/patch-dependencies.mjs
+      expect(proxy.turns() - before).toBeLessThan(40);
+    } finally {
+      await pool.end({ timeout: 1 });
+      proxy.close();
+    }
+  });
 });
