@@ -10,7 +10,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const MARK = "/* checkout: patched by scripts/patch-dependencies.mjs */";
+// A file carrying MARK is left alone. The revision changes whenever a patch of an already patched file
+// changes: a file patched by an earlier revision (kept by `npm install`, which does not unpack the
+// package again) then stops the install with a message instead of keeping the old patch unnoticed.
+const MARK_PREFIX = "/* checkout: patched by scripts/patch-dependencies.mjs";
+const MARK = `${MARK_PREFIX}, revision 2 */`;
 
 const PATCHES = [
   {
@@ -67,6 +71,11 @@ const PATCHES = [
     // each (about 1.5 s per batch with PostgreSQL 1 ms away; docs/benchmarks.md, eighth session).
     // Patched: once the pipeline has drained, the queued statements are sent together, as many as the
     // pipeline takes (until one must be described first, or 100 are in flight again).
+    // Left as it is upstream, and now reachable for queued statements too: a statement whose building
+    // throws (a BigInt in a JSON parameter, 65,534 parameters) while others are in flight fails one of
+    // those instead, and the answers after it go to the wrong statements. Before, a queued statement went
+    // out alone, so only one sent directly could do that. This project sends no such statements; a
+    // COPY, which it does not use either, would also be broken by statements queued behind it.
     // Not patched: #1195, a reserve() that waits when the server ends the busy connection is dropped by the
     // reopened connection. Handing it over in `onclose` broke `sql.end()` and connection errors for other
     // callers (a review found both); libs/db transaction() gives up on such a wait after 30 s instead.
@@ -114,6 +123,7 @@ function apply(patch) {
   const file = join(packageDir, patch.file);
   let text = readFileSync(file, "utf8");
   if (text.includes(MARK)) return;
+  if (text.includes(MARK_PREFIX)) return `${patch.name}@${version} ${patch.file} carries an earlier revision of its patch: run \`npm ci\` (or delete node_modules/${patch.name} and install again).`;
   if (version !== patch.version) {
     return `${patch.name} is ${version}, the patch was written for ${patch.version}. Check whether the new version still needs it, then update or remove it in scripts/patch-dependencies.mjs.`;
   }

@@ -35,8 +35,8 @@ export async function watchOutcomes(natsUrl: string): Promise<OutcomeWatch> {
   const outcomes = new Map<string, Outcome>();
   const counts = { placed: 0, decided: 0, completed: 0, cancelled: 0 };
   const subscriptions: Array<{ messages: ConsumerMessages; done: Promise<void> }> = [];
-  const follow = async (stream: string, filter: string, onMessage: (msg: JsMsg) => void) => {
-    const consumer = await js.consumers.get(stream, { filter_subjects: filter });
+  const follow = async (stream: string, filter: string, onMessage: (msg: JsMsg) => void, { headersOnly = false } = {}) => {
+    const consumer = await js.consumers.get(stream, { filter_subjects: filter, headers_only: headersOnly });
     const messages = await consumer.consume({ max_messages: 2_048 });
     const done = (async () => {
       for await (const msg of messages) onMessage(msg);
@@ -70,10 +70,11 @@ export async function watchOutcomes(natsUrl: string): Promise<OutcomeWatch> {
       counts[key]++;
     };
   };
-  await follow("ORDERS", "orders.placed.*", stage("placed"));
+  // the subject says it all: the server sends no bodies
+  await follow("ORDERS", "orders.placed.*", stage("placed"), { headersOnly: true });
   const decided = stage("decided");
-  await follow("INVENTORY", "inventory.reserved.*", decided);
-  await follow("INVENTORY", "inventory.rejected.*", decided);
+  await follow("INVENTORY", "inventory.reserved.*", decided, { headersOnly: true });
+  await follow("INVENTORY", "inventory.rejected.*", decided, { headersOnly: true });
 
   return {
     outcomes,
