@@ -2,7 +2,7 @@ import { createServer, connect as tcpConnect, type AddressInfo, type Server } fr
 import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@checkout/testing";
-import { connect, transaction, type Sql } from "./index.ts";
+import { connect, transaction, type Sql, type TransactionSql } from "./index.ts";
 
 // postgres.js 3.4.9 as installed, with the patches of scripts/patch-dependencies.mjs, when PostgreSQL ends
 // a connection under a reservation (what a PostgreSQL crash or restart does to every service). On the
@@ -152,17 +152,23 @@ async function turnCounter(target: URL): Promise<{ url: string; turns: () => num
   return { url, turns: () => turns, close: () => server.close() };
 }
 
+type InTransaction = <T>(pool: Sql, fn: (tx: TransactionSql) => Promise<T>) => Promise<T>;
+
 describe("postgres.js, with more statements in a transaction than it pipelines at once (100)", () => {
-  it("sends the rest together once the pipeline drains, not one round trip each", async () => {
+  // the services' transaction() reserves a connection; the cancel route, payments and the expiry sweeper use sql.begin
+  it.each<{ way: string; inTransaction: InTransaction }>([
+    { way: "transaction() (sql.reserve)", inTransaction: (pool, fn) => transaction(pool, fn) },
+    { way: "sql.begin", inTransaction: (pool, fn) => pool.begin(fn) as Promise<never> },
+  ])("$way: sends the rest together, in order, once the pipeline drains, not one round trip each", async ({ inTransaction }) => {
     const proxy = await turnCounter(new URL(db.url));
     const pool = connect(proxy.url, { max: 1 });
     try {
       // every statement below prepared on the connection first, so none has to be described on the way
-      await transaction(pool, async (tx) => {
+      await inTransaction(pool, async (tx) => {
         await tx`SELECT ${0}::int AS n`;
       });
       const before = proxy.turns();
-      const answers = await transaction(pool, async (tx) => Promise.all(Array.from({ length: 300 }, (_, i) => tx<{ n: number }[]>`SELECT ${i}::int AS n`)));
+      const answers = await inTransaction(pool, async (tx) => Promise.all(Array.from({ length: 300 }, (_, i) => tx<{ n: number }[]>`SELECT ${i}::int AS n`)));
       expect(answers.map((rows) => rows[0]!.n)).toEqual(Array.from({ length: 300 }, (_, i) => i));
       // BEGIN, 300 statements and COMMIT: about four round trips (100 at a time); one per statement past
       // the 100th (over 200) without the patch of scripts/patch-dependencies.mjs

@@ -88,7 +88,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
     if (options.pgStatements && bench.pg.kind === "private") await resetStatements(bench.pg.adminUrl);
     const sampler = startResourceSampler(watched);
     // soak: counted from before the first arrival until the system is quiet (its SELECTs are commits too, ~1 per table per look)
-    growth = options.scenario === "soak" ? await startGrowthProbe({ natsUrl: system.nats.url, databases: Object.fromEntries(Object.entries(system.databases).map(([service, db]) => [service, bench.directUrl(db.url)])), everyMs: options.probeEveryS * 1_000 }) : undefined;
+    growth = options.scenario === "soak" ? await startGrowthProbe({ natsUrl: system.nats.url, databases: bench.databaseUrls, everyMs: options.probeEveryS * 1_000 }) : undefined;
     const dbService = Object.fromEntries(Object.entries(system.databases).map(([service, db]) => [db.name, service]));
     const commitsBefore = await commitCounts(bench.pg.adminUrl, Object.keys(dbService));
 
@@ -122,7 +122,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
     }
     progress.done();
 
-    const ordersDb = openReader(bench.directUrl(system.databases.orders!.url));
+    const ordersDb = openReader(bench.databaseUrls.orders!);
     const settleStarted = epochNow();
     let settlement: Settlement = { decidedAt: undefined, quietAt: undefined, undecided: 0, unfinished: 0 };
     let quietAt: number | undefined;
@@ -139,7 +139,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       });
       progress.done();
       progress.log(settlement.quietAt ? "every accepted order finished; checking…" : `gave up waiting after ${options.settleTimeoutS} s: ${settlement.undecided} orders without an outcome, ${settlement.unfinished} unfinished`);
-      const notificationsDb = openReader(bench.directUrl(system.databases.notifications!.url));
+      const notificationsDb = openReader(bench.databaseUrls.notifications!);
       quietAt = await waitForQuiet({ natsUrl: system.nats.url, notifications: notificationsDb, deadline: Math.max(epochNow() + 30_000, settleStarted + options.settleTimeoutS * 1_000) });
       await notificationsDb.end();
       if (!quietAt) progress.log("the consumers or the mail worker were still busy when the wait ended");
@@ -158,7 +158,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
     const streams = await streamStats(system.nats.url);
     if (full) {
       const accepted = ledger.orderId.filter((id): id is string => id !== undefined);
-      const db = (name: string) => bench.directUrl(system.databases[name]!.url);
+      const db = (name: string) => bench.databaseUrls[name]!;
       audit = await runAudit({
         urls: { nats: system.nats.url, orders: db("orders"), inventory: db("inventory"), payments: db("payments"), shipping: db("shipping"), notifications: db("notifications"), stripe: system.url("stripe-sim") },
         stock: plan.stock,

@@ -39,6 +39,9 @@ export function benchEnv(overrides: BenchOptions["env"] = {}, { profile }: { pro
   return defaults;
 }
 
+/** `url` with its host and port replaced */
+const onServer = (url: string, { host, port }: { host: string; port: number }) => Object.assign(new URL(url), { hostname: host, port: String(port) }).href;
+
 export interface BenchSystem {
   system: TestSystem;
   /** the operator (sets stock) */
@@ -52,8 +55,8 @@ export interface BenchSystem {
    * design) reach it: through the delay proxy with --pg-delay-ms, else `adminUrl`
    */
   pg: { kind: "private" | "shared"; adminUrl: string; port: number; servicesUrl: string; proxy?: { port: number; delayMs: number } };
-  /** the URL of one of the run's databases for the bench's own reads: never through the delay proxy */
-  directUrl(databaseUrl: string): string;
+  /** the run's databases (service → URL) as the bench itself reads them: never through the delay proxy */
+  databaseUrls: Record<string, string>;
   env: Record<ServiceName, Record<string, string>>;
   setPaymentLatency(latencyMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -69,17 +72,17 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDel
   const settings: Record<string, string> = options.pgStatements ? { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "all" } : {};
   const cluster = options.pg === "private" ? await startPostgresCluster({ settings }) : undefined;
   const adminUrl = cluster?.adminUrl ?? PG_URL;
+  const server = { host: new URL(adminUrl).hostname, port: Number(new URL(adminUrl).port || 5432) };
   let proxy: DelayProxy | undefined;
   let servicesUrl = adminUrl;
   if (options.pgDelayMs > 0) {
-    const direct = new URL(adminUrl);
     try {
-      proxy = await startDelayProxy({ target: { host: direct.hostname, port: Number(direct.port || 5432) }, delayMs: options.pgDelayMs });
+      proxy = await startDelayProxy({ target: server, delayMs: options.pgDelayMs });
     } catch (error) {
       await cluster?.stop();
       throw error;
     }
-    servicesUrl = Object.assign(new URL(adminUrl), { hostname: "127.0.0.1", port: String(proxy.port) }).href;
+    servicesUrl = onServer(adminUrl, { host: "127.0.0.1", port: proxy.port });
   }
   const env = benchEnv(options.env, { profile: options.profile });
   // alone, orders still needs an inventory URL (product pages ask it for stock; checkout does not), and
@@ -100,8 +103,8 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDel
     shop: shopper(urls, { fetch: httpFetch }),
     newShopper: () => shopper(urls, { fetch: httpFetch }),
     httpFetch,
-    directUrl: (databaseUrl) => Object.assign(new URL(databaseUrl), { hostname: new URL(adminUrl).hostname, port: new URL(adminUrl).port || "5432" }).href,
-    pg: { kind: cluster ? "private" : "shared", adminUrl, port: Number(new URL(adminUrl).port || 5432), servicesUrl, ...(proxy ? { proxy: { port: proxy.port, delayMs: options.pgDelayMs } } : {}) },
+    databaseUrls: Object.fromEntries(Object.entries(system.databases).map(([service, db]) => [service, onServer(db.url, server)])),
+    pg: { kind: cluster ? "private" : "shared", adminUrl, port: server.port, servicesUrl, ...(proxy ? { proxy: { port: proxy.port, delayMs: options.pgDelayMs } } : {}) },
     env,
     async setPaymentLatency(latencyMs) {
       // the simulator's control API, not the shop's: POST /_sim/config
