@@ -119,9 +119,9 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
         progress: !flags.quiet,
       };
       const result = await runBench(options);
-      const { file } = saveResult(result, options);
+      const { file, logs } = saveResult(result, options);
       if (result.statements) writeFileSync(file.replace(/\.json$/, ".statements.txt"), renderStatements(result.statements));
-      process.stdout.write(renderSummary(result, { file }));
+      process.stdout.write(renderSummary(result, { file, logs }));
       // the invariants must hold whatever the speed: a run that oversold or failed its audit fails
       if (result.oversold.units > 0 || result.audit.ok === false) process.exitCode = 1;
     });

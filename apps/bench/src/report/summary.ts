@@ -82,7 +82,7 @@ export const PHASE_COLUMNS: Column[] = [
 ];
 
 /** The tables printed on stdout at the end of a run. */
-export function renderSummary(r: BenchResult, { file }: { file?: string } = {}): string {
+export function renderSummary(r: BenchResult, { file, logs }: { file?: string; logs?: string | null } = {}): string {
   const title = `checkout bench — ${r.scenario}${r.tag ? ` (${r.tag})` : ""}, payment latency ${r.options.paymentLatencyMs} ms${r.system.pgDelayMs ? `, PostgreSQL ${r.system.pgDelayMs} ms away each way (proxy)` : ""}, seed ${r.options.seed}, services ${r.options.source === false ? "built (npm run build)" : "from source (tsx)"}`;
   const parts = [title, "", renderTable([{ header: "metric" }, { header: "value", align: "right" }, { header: "note" }], headlineRows(r))];
   if (r.phases && r.phases.length > 1) parts.push("", renderTable(PHASE_COLUMNS, phaseRows(r)));
@@ -98,6 +98,8 @@ export function renderSummary(r: BenchResult, { file }: { file?: string } = {}):
   }
   parts.push("", renderTable([{ header: "process" }, { header: "peak RSS", align: "right" }, { header: "CPU cores (load)", align: "right" }, { header: "CPU ms per order", align: "right" }], resourceRows(r)));
   parts.push("", renderTable([{ header: "target" }, { header: "result" }, { header: "measured" }], r.targets.map((t) => [t.target, mark(t.met), t.measured])));
+  const logged = Object.entries(r.logLines ?? {}).filter(([, lines]) => lines > 0);
+  if (logged.length > 0) parts.push("", `the services logged (warn and above): ${logged.map(([service, lines]) => `${service} ${n(lines)} lines`).join(", ")}${logs ? ` → ${logs}` : ""}`);
   if (file) parts.push("", `result: ${file}${r.chart ? `\nchart:  ${r.chart}` : ""}`);
   return `${parts.join("\n")}\n`;
 }

@@ -168,6 +168,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       if ([...final.values()].some((o) => o.status !== "COMPLETED" && o.status !== "CANCELLED")) stuck = await describeStuck({ orders: db("orders"), inventory: db("inventory"), payments: db("payments") });
     }
     const batches = await consumerBatches(SERVICES.filter((name) => system.services[name]).map((name) => `${system.url(name)}/metrics`));
+    const serviceLogs = Object.fromEntries(SERVICES.filter((name) => system.services[name]).map((name) => [name, system.services[name].output()]));
     await sampler.stop();
     await watch.stop();
     const statements = options.pgStatements && bench.pg.kind === "private" ? await topStatements(bench.pg.adminUrl, dbService) : undefined;
@@ -210,6 +211,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       timeline,
       ...(statements ? { statements } : {}),
       batches,
+      serviceLogs,
       ...(growthSamples ? { growth: growthSamples } : {}),
     });
   } finally {

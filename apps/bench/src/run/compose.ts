@@ -44,6 +44,8 @@ export interface RunFacts {
   timeline: BenchResult["timeline"];
   statements?: BenchResult["statements"];
   batches?: BenchResult["batches"];
+  /** what each service wrote (its log lines) */
+  serviceLogs?: Record<string, string>;
   /** soak: the growth probe's samples */
   growth?: GrowthSample[];
 }
@@ -219,6 +221,7 @@ export function composeResult(f: RunFacts): BenchResult {
     timeline: f.timeline,
     ...(f.statements ? { statements: f.statements } : {}),
     ...(f.batches ? { batches: f.batches } : {}),
+    ...(f.serviceLogs ? { logLines: Object.fromEntries(Object.entries(f.serviceLogs).map(([name, text]) => [name, text.split("\n").filter(Boolean).length])), serviceLogs: f.serviceLogs } : {}),
     ...(f.growth
       ? {
           growth: {
