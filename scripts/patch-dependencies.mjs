@@ -113,6 +113,23 @@ const PATCHES = [
       ],
     ],
   },
+  {
+    // nats.js: every request answered (KV create, update and get, JetStream API calls) then "cancels"
+    // itself, and cancel() builds a RequestError("cancelled"), stack trace included, to reject a promise
+    // that is already resolved, where nothing can see it. In the flash-sale benchmark that was 4 % of the
+    // orders process's CPU (two KV requests per checkout; docs/benchmarks.md, ninth session). Patched:
+    // an answered request only leaves the subscription mux (the timer is already cancelled above). A
+    // request cancelled from outside (a timeout, a closed connection) still rejects with its error.
+    name: "@nats-io/nats-core",
+    version: "3.4.0",
+    file: "lib/request.js",
+    replacements: [
+      [
+        "        else {\n            this.deferred.resolve(msg);\n        }\n        this.cancel();\n    }\n    cancel(err) {",
+        `        else {\n            this.deferred.resolve(msg);\n        }\n        ${MARK}\n        this.mux.cancel(this);\n    }\n    cancel(err) {`,
+      ],
+    ],
+  },
 ];
 
 /** Applies one patch; returns what went wrong, or nothing. */
