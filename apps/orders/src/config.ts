@@ -35,5 +35,11 @@ export const OrdersConfig = baseConfig.extend({
    * SKU at once (CANCELLED out_of_stock) for this long, or until a unit of it is released; 0: never
    */
   CHECKOUT_SOLD_OUT_HINT_MS: config.z.coerce.number().int().min(0).default(2_000),
+  /**
+   * the hot-SKU gate (ADR 0014): orders of one SKU this instance placed that inventory has not decided
+   * yet; a checkout of it beyond them waits (CHECKOUT_MAX_WAITING, CHECKOUT_MAX_WAIT_MS) for decisions,
+   * and is refused at once if the SKU sells out meanwhile; 0: no gate
+   */
+  CHECKOUT_MAX_UNDECIDED_PER_SKU: config.z.coerce.number().int().min(0).default(128),
 });
 export type OrdersConfig = ReturnType<typeof OrdersConfig.parse>;

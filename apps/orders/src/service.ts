@@ -26,7 +26,13 @@ export async function startOrders(config: OrdersConfig, options: { log?: Logger;
       app: ({ sql, log, metrics, messaging, readiness }) => {
         // an aged hint is checked with inventory's stock API before it is let go (domain/sold-out.ts)
         const recheck = createStockClient({ baseUrl: config.INVENTORY_URL, log, notFound: null });
-        hint = startSoldOutHint({ nc: messaging.nc, ttlMs: config.CHECKOUT_SOLD_OUT_HINT_MS, recheck, log });
+        hint = startSoldOutHint({
+          nc: messaging.nc,
+          ttlMs: config.CHECKOUT_SOLD_OUT_HINT_MS,
+          recheck,
+          log,
+          gate: { maxPerSku: config.CHECKOUT_MAX_UNDECIDED_PER_SKU, maxWaiting: config.CHECKOUT_MAX_WAITING, maxWaitMs: config.CHECKOUT_MAX_WAIT_MS },
+        });
         return createOrdersApp({
           sql,
           redis,
@@ -49,6 +55,7 @@ export async function startOrders(config: OrdersConfig, options: { log?: Logger;
             maxOpenOrders: config.CHECKOUT_MAX_OPEN_ORDERS,
           },
           soldOut: hint.soldOut,
+          skuGate: hint.gate,
           onOutboxWritten: () => messaging.relay.wake(),
         });
       },

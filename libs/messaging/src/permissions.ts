@@ -100,8 +100,11 @@ export function servicePermissions(service: ServiceUser): Permissions {
   };
 }
 
-/** orders listens, outside its durables, to inventory's rejections and releases (its sold-out hint) */
-const SOLD_OUT_HINTS = ["inventory.rejected.*", "inventory.released.*"];
+/**
+ * orders listens, outside its durables, to inventory's rejections and releases (its sold-out hint) and
+ * reservations (with the rejections: the decisions its hot-SKU gate waits for)
+ */
+const SOLD_OUT_HINTS = ["inventory.rejected.*", "inventory.released.*", "inventory.reserved.*"];
 
 /**
  * The `checkout` CLI: reads every stream and bucket through ordered (ephemeral) consumers and direct

@@ -75,8 +75,8 @@ describe("each service user", () => {
     expect(natsPermissions()[service].subscribe).toEqual({ allow: ["_INBOX.>"] });
   });
 
-  it("orders subscribes to its replies and to inventory's rejections and releases (the sold-out hint), nothing else", () => {
-    expect(natsPermissions().orders.subscribe).toEqual({ allow: ["_INBOX.>", "inventory.rejected.*", "inventory.released.*"] });
+  it("orders subscribes to its replies and to inventory's rejections, releases and reservations (the sold-out hint, the hot-SKU gate), nothing else", () => {
+    expect(natsPermissions().orders.subscribe).toEqual({ allow: ["_INBOX.>", "inventory.rejected.*", "inventory.released.*", "inventory.reserved.*"] });
   });
 });
 

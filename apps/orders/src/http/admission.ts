@@ -2,8 +2,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { HttpError, type AppEnv, type Metrics } from "@checkout/http";
 import { checkoutOutcomes } from "./checkout-routes.ts";
 
-/** Why a checkout was refused for load */
-export type OverloadReason = "queue_full" | "waited_out" | "gone" | "backlog";
+/** Why a checkout was refused for load (`sku_busy`: the hot-SKU gate, sku-gate.ts) */
+export type OverloadReason = "queue_full" | "waited_out" | "gone" | "backlog" | "sku_busy";
 
 /** A checkout refused for load: the client is told when to come back. */
 export class Overloaded extends HttpError {
@@ -61,6 +61,35 @@ interface Waiter {
 }
 
 /**
+ * A checkout's wait in a queue: `join` puts it in line with the function that lets it go on (with what it
+ * was granted) and returns the function that takes it out of line. Rejects with `timedOut()` after
+ * `maxWaitMs`, and with Overloaded (`gone`) when `connection` closes first.
+ */
+export function waitYourTurn<Granted>(
+  join: (admit: (granted: Granted) => void) => () => void,
+  { connection, maxWaitMs, timedOut }: { connection: Connection | undefined; maxWaitMs: number; timedOut: () => Overloaded },
+): Promise<Granted> {
+  return new Promise<Granted>((resolve, reject) => {
+    const stopWatching = () => {
+      clearTimeout(timer);
+      connection?.off("close", gone);
+    };
+    const leave = join((granted) => {
+      stopWatching();
+      resolve(granted);
+    });
+    const quit = (error: Overloaded) => {
+      leave();
+      stopWatching();
+      reject(error);
+    };
+    const gone = () => quit(new Overloaded("the client went away while its checkout waited", 1, "gone"));
+    const timer = setTimeout(() => quit(timedOut()), maxWaitMs);
+    connection?.once("close", gone);
+  });
+}
+
+/**
  * Backpressure for POST /checkout. This instance works on at most `maxInFlight` checkouts at once
  * (checked after the token, an HMAC, and before the body is read or any I/O, so that refusing stays
  * cheap when the process is busiest). A checkout beyond them waits in a bounded queue and gets the next free slot, in the order
@@ -105,25 +134,14 @@ export function createAdmission({
   };
 
   const wait = (connection: Connection | undefined) =>
-    new Promise<Ticket>((resolve, reject) => {
-      const leave = (error: Overloaded) => {
-        queue.delete(waiter);
-        clearTimeout(timer);
-        connection?.off("close", gone);
-        reject(error);
-      };
-      const waiter: Waiter = {
-        admit(granted) {
-          clearTimeout(timer);
-          connection?.off("close", gone);
-          resolve(granted);
-        },
-      };
-      const gone = () => leave(new Overloaded("the client went away while its checkout waited", 1, "gone"));
-      const timer = setTimeout(() => leave(new Overloaded(`no checkout slot freed within ${limits.maxWaitMs} ms; try again shortly`, 1, "waited_out")), limits.maxWaitMs);
-      connection?.once("close", gone);
-      queue.add(waiter);
-    });
+    waitYourTurn<Ticket>(
+      (admit) => {
+        const waiter: Waiter = { admit };
+        queue.add(waiter);
+        return () => queue.delete(waiter);
+      },
+      { connection, maxWaitMs: limits.maxWaitMs, timedOut: () => new Overloaded(`no checkout slot freed within ${limits.maxWaitMs} ms; try again shortly`, 1, "waited_out") },
+    );
 
   const openOrders = async (): Promise<number> => {
     if (open && clock() - open.at < refreshMs) return open.count;
@@ -157,7 +175,7 @@ export function createAdmission({
 }
 
 /** The client's connection, when the app is served by @hono/node-server (not for app.request in tests). */
-const connectionOf = (c: Context<AppEnv>): Connection | undefined => (c.env as { outgoing?: Connection } | undefined)?.outgoing;
+export const connectionOf = (c: Context<AppEnv>): Connection | undefined => (c.env as { outgoing?: Connection } | undefined)?.outgoing;
 
 /**
  * The in-flight bound as the first middleware of POST /checkout: holds a slot for the rest of the
@@ -165,6 +183,15 @@ const connectionOf = (c: Context<AppEnv>): Connection | undefined => (c.env as {
  * `orders_checkout_wait_seconds{result}` (admitted, waited_out, gone) and the queue in
  * `orders_checkout_waiting`.
  */
+const slots = new WeakMap<Context<AppEnv>, Ticket>();
+
+/**
+ * Gives this checkout's slot to the next one while it waits on something other than this instance's
+ * work (the hot-SKU gate: inventory's decisions): a waiting checkout uses no CPU, and holding its slot
+ * would make checkouts of other SKUs queue behind it. It does not take a slot again when it goes on.
+ */
+export const stepAside = (c: Context<AppEnv>) => slots.get(c)?.done();
+
 export function admit({ admission, metrics, maxWaitMs }: { admission: Admission; metrics: Metrics; maxWaitMs: number }): MiddlewareHandler<AppEnv> {
   const outcomes = checkoutOutcomes(metrics);
   const limitS = Math.max(maxWaitMs / 1000, 0.01); // the last bucket is the limit: a wait that reached it
@@ -187,6 +214,7 @@ export function admit({ admission, metrics, maxWaitMs }: { admission: Admission;
       outcomes.inc({ outcome: "shed" });
       throw error;
     }
+    slots.set(c, ticket);
     try {
       await next();
     } finally {

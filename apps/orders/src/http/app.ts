@@ -55,7 +55,12 @@ export function createOrdersApp(deps: OrdersDeps): Hono<AppEnv> {
     publicUrl: deps.publicUrl,
     ...(deps.onOutboxWritten ? { onPlaced: deps.onOutboxWritten } : {}),
     ...(deps.soldOut ? { soldOut: deps.soldOut } : {}),
+    gate: deps.skuGate,
   });
+  if (deps.skuGate) {
+    const gate = deps.skuGate;
+    metrics.gauge("orders_checkout_sku_waiting", "Checkouts waiting at the hot-SKU gate for inventory's decisions on earlier orders of their SKUs", () => gate.waiting());
+  }
 
   app.route("/api", catalogRoutes({ catalog, availableStock: createStockClient({ baseUrl: deps.inventoryUrl, log }) }));
   app.route("/api", cartRoutes({ carts, catalog, pricing, now }));

@@ -6,7 +6,7 @@ import { currentUser, HttpError, parseWith, problem, readJson, type AppEnv, type
 import { childTraceparent } from "@checkout/messaging";
 import type { CartStore } from "../db/queries/carts.ts";
 import { IdempotencyKeyReused } from "./errors.ts";
-import type { Admission } from "./admission.ts";
+import { connectionOf, Overloaded, stepAside, type Admission } from "./admission.ts";
 import type { IdempotencyStore, StoredResponse } from "./idempotency.ts";
 import type { PlaceOrder } from "./place-order.ts";
 import { requestHashOf } from "./request-hash.ts";
@@ -65,7 +65,16 @@ export function checkoutRoutes({
     });
     let response: StoredResponse & { replayed: boolean };
     try {
-      response = await placeOrder({ userId, request, idempotencyKey, requestHash, traceparent: childTraceparent(c.req.header("traceparent")), keyFresh: !claim.tookOver });
+      response = await placeOrder({
+        userId,
+        request,
+        idempotencyKey,
+        requestHash,
+        traceparent: childTraceparent(c.req.header("traceparent")),
+        keyFresh: !claim.tookOver,
+        connection: connectionOf(c),
+        onWait: () => stepAside(c),
+      });
     } catch (error) {
       // a 4xx is the answer to this request; the reuse refusal is not: the key belongs to another body
       if (error instanceof HttpError && error.status < 500 && !(error instanceof IdempotencyKeyReused)) {
@@ -75,6 +84,7 @@ export function checkoutRoutes({
         return refused;
       }
       await claim.release();
+      if (error instanceof Overloaded) outcomes.inc({ outcome: "shed" }); // the hot-SKU gate
       throw error;
     }
 

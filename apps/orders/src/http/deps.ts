@@ -4,6 +4,7 @@ import type { Sql } from "@checkout/db";
 import type { Logger } from "@checkout/log";
 import type { Metrics, ReadinessCheck } from "@checkout/http";
 import type { AdmissionLimits } from "./admission.ts";
+import type { SkuGate } from "./sku-gate.ts";
 
 /** What the orders HTTP API needs; service.ts builds it from the parsed config. */
 export interface OrdersDeps {
@@ -33,6 +34,8 @@ export interface OrdersDeps {
   admission: AdmissionLimits;
   /** the SKUs of these known to be sold out right now (checkout refuses their orders at once); none by default */
   soldOut?: (skus: string[]) => string[];
+  /** the hot-SKU gate (ADR 0014), fed by inventory's decisions; none: no checkout waits for them */
+  skuGate?: SkuGate | undefined;
   /** called after a commit that wrote outbox rows (a new order, a cancellation): wakes this process's relay */
   onOutboxWritten?: () => void;
 }

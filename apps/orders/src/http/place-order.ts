@@ -7,6 +7,8 @@ import type { PricedOrder } from "../domain/price-order.ts";
 import type { CartPricing } from "./cart-pricing.ts";
 import { CartAlreadyOrdered, CartNotFound, EmptyCart, IdempotencyKeyReused } from "./errors.ts";
 import type { StoredResponse } from "./idempotency.ts";
+import type { Connection } from "./admission.ts";
+import type { GatePass, SkuGate } from "./sku-gate.ts";
 
 export interface PlaceOrderInput {
   /** the user placing the order (the token's sub): the cart must be theirs, the key is theirs */
@@ -21,6 +23,10 @@ export interface PlaceOrderInput {
    * an older order with the same key, and so does a cart that is already gone)
    */
   keyFresh?: boolean;
+  /** the client's connection: a checkout that waits at the hot-SKU gate is dropped if it closes */
+  connection?: Connection | undefined;
+  /** called when the checkout starts to wait at the hot-SKU gate (it gives up its in-flight slot) */
+  onWait?: () => void;
 }
 
 export type PlaceOrder = (input: PlaceOrderInput) => Promise<StoredResponse & { replayed: boolean }>;
@@ -37,6 +43,10 @@ export type PlaceOrder = (input: PlaceOrderInput) => Promise<StoredResponse & { 
  * sent through the saga to be rejected there: it is written CANCELLED(out_of_stock) at once, with an
  * OrderRefused instead of an OrderPlaced, and the answer says so. Nothing was reserved or charged for
  * it, so there is nothing to undo, and no other service reacts to it (ADR 0010).
+ *
+ * Before it is placed, an order passes the hot-SKU gate (`gate`, ADR 0014): while inventory has not yet
+ * decided `maxPerSku` orders of one of its SKUs, it waits for those decisions. If the SKU is sold out
+ * by then, it is refused as above.
  */
 export function createPlaceOrder({
   sql,
@@ -45,6 +55,7 @@ export function createPlaceOrder({
   publicUrl,
   onPlaced = () => {},
   soldOut = () => [],
+  gate,
 }: {
   sql: Sql;
   pricing: CartPricing;
@@ -53,6 +64,8 @@ export function createPlaceOrder({
   onPlaced?: () => void;
   /** the SKUs of these known to be sold out right now */
   soldOut?: (skus: string[]) => string[];
+  /** the hot-SKU gate; none: no order waits for inventory's decisions */
+  gate?: SkuGate | undefined;
 }): PlaceOrder {
   const accepted = (orderId: string, status: OrderStatus, snapshot: PriceSnapshot, replayed: boolean, cancelled?: { reason: CancelReason; detail?: string | undefined }) => {
     const statusUrl = `/api/orders/${orderId}`;
@@ -72,7 +85,17 @@ export function createPlaceOrder({
     return accepted(existing.id, existing.status, existing.pricing, true, cancelled);
   };
 
-  return async function placeOrder({ userId, request, idempotencyKey, requestHash, traceparent, keyFresh = false }) {
+  // the gate's pass for an order of `skus` that no sold-out SKU refuses: held until the order is placed
+  const passGate = async (skus: string[], connection: Connection | undefined, onWait: (() => void) | undefined): Promise<{ pass?: GatePass; empty: string[] }> => {
+    const empty = soldOut(skus);
+    if (empty.length > 0 || !gate) return { empty };
+    const entered = gate.enter(skus, { connection, ...(onWait ? { onWait } : {}) });
+    if (!(entered instanceof Promise)) return { pass: entered, empty };
+    const pass = await entered;
+    return { pass, empty: soldOut(skus) }; // the SKU may have sold out while it waited
+  };
+
+  return async function placeOrder({ userId, request, idempotencyKey, requestHash, traceparent, keyFresh = false, connection, onWait }) {
     const existing = keyFresh ? undefined : await selectOrderByIdempotencyKey(sql, userId, idempotencyKey);
     if (existing) return answerWith(existing, requestHash);
 
@@ -85,11 +108,19 @@ export function createPlaceOrder({
       if (placed) return answerWith(placed, requestHash);
       throw error;
     }
+    const { pass, empty } = await passGate([...new Set(priced.lines.map((line) => line.sku))], connection, onWait);
+    try {
+      return await placePriced({ userId, request, idempotencyKey, requestHash, traceparent, priced, empty, pass });
+    } finally {
+      pass?.done();
+    }
+  };
+
+  async function placePriced({ userId, request, idempotencyKey, requestHash, traceparent, priced, empty, pass }: PlaceOrderInput & { priced: PricedOrder; empty: string[]; pass: GatePass | undefined }) {
     const { lines, pricing: snapshot } = priced;
     const orderId = randomUUID();
     const at = now();
     const customer = { userId, email: request.email };
-    const empty = soldOut([...new Set(lines.map((line) => line.sku))]);
     const refused = empty.length ? { reason: "out_of_stock" as const, detail: empty.map((sku) => `${sku}: sold out (refused at checkout)`).join("; ") } : undefined;
     const event = refused
       ? OrderRefused.create(orderId, { orderId, ...refused, soldOut: empty, customer }, { time: at })
@@ -131,10 +162,11 @@ export function createPlaceOrder({
       },
     });
     if (outcome.inserted) {
+      if (!refused) pass?.placed(orderId);
       onPlaced();
       return refused ? accepted(orderId, "CANCELLED", snapshot, false, refused) : accepted(orderId, "PENDING", snapshot, false);
     }
     if ("cartOrdered" in outcome) throw new CartAlreadyOrdered(request.cartId);
     return answerWith(outcome.existing, requestHash);
-  };
+  }
 }

@@ -61,12 +61,15 @@ export async function startHarness({
   rateLimits = { perUserPerMinute: 0, perIpPerMinute: 0 },
   admission = { maxInFlight: 0, maxWaiting: 0, maxWaitMs: 0, maxOpenOrders: 0 },
   soldOutHintMs = 0,
+  skuGate,
 }: {
   cartTtlSeconds?: number;
   rateLimits?: OrdersDeps["rateLimits"];
   admission?: OrdersDeps["admission"];
   /** > 0: checkout listens to inventory's rejections and releases on `nc`, as the service does */
   soldOutHintMs?: number;
+  /** the hot-SKU gate's limits (ADR 0014), fed by inventory's decisions on `nc`, as the service's; none: no gate */
+  skuGate?: { maxPerSku: number; maxWaiting: number; maxWaitMs: number };
 } = {}): Promise<Harness> {
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => {
@@ -108,7 +111,7 @@ export async function startHarness({
     const log = createLogger({ service: "orders-test", level: "silent" });
     // as the service's, with a timeout a busy test machine keeps to (the service's is 300 ms)
     const recheck = createStockClient({ baseUrl: inventory.url, log, notFound: null, timeoutMs: RECHECK_TIMEOUT_MS });
-    const hint = startSoldOutHint({ nc, ttlMs: soldOutHintMs, recheck, log });
+    const hint = startSoldOutHint({ nc, ttlMs: soldOutHintMs, recheck, log, gate: skuGate });
     closers.push(async () => hint.stop());
     const deps: OrdersDeps = {
       sql,
@@ -126,6 +129,7 @@ export async function startHarness({
       trustProxy: false,
       admission,
       soldOut: hint.soldOut,
+      skuGate: hint.gate,
     };
     const app = createOrdersApp(deps);
 
