@@ -64,8 +64,9 @@ export async function startOrders(config: OrdersConfig, options: { log?: Logger;
     return {
       ...service,
       async stop() {
-        hint?.stop();
+        // after the HTTP drain: a checkout still waiting at the hot-SKU gate goes on with the decisions heard
         await service.stop();
+        hint?.stop();
         redis.disconnect();
       },
     };

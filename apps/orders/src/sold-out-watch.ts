@@ -45,6 +45,12 @@ function watchInventory({ nc, board, gate, log, clock = Date.now }: { nc: NatsCo
     // the subject names the order: nothing to parse
     ...(gate ? [listen(InventoryReserved.filter, (subject) => gate.decided(orderIdOf(subject)))] : []),
   ];
+  // decisions published while the connection was down are never heard: the gate forgets what it waited for
+  if (gate) {
+    (async () => {
+      for await (const status of nc.status()) if (status.type === "disconnect" || status.type === "reconnect") gate.missedDecisions();
+    })().catch(() => {});
+  }
   return {
     stop() {
       for (const subscription of subscriptions) subscription.unsubscribe();

@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 describe("nats.js requests, patched", () => {
-  it("answers 200 requests in order without building an error for any, and still rejects one that times out", async () => {
+  it("answers 200 requests in order without building an error for any, and still rejects a request nobody answers and one that times out", async () => {
     nc.subscribe("echo", {
       callback: (_, msg) => {
         msg.respond(msg.data);
@@ -47,7 +47,9 @@ describe("nats.js requests, patched", () => {
       expect(answers.map((answer) => answer.string())).toEqual(Array.from({ length: 200 }, (_, i) => String(i)));
       expect(built).toBe(0); // unpatched: 200
 
-      await expect(nc.request("nobody.answers", "?", { timeout: 50 })).rejects.toThrow();
+      await expect(nc.request("nobody.listens", "?", { timeout: 1_000 })).rejects.toThrow(/no responders/i);
+      nc.subscribe("never.answers", { callback: () => {} });
+      await expect(nc.request("never.answers", "?", { timeout: 50 })).rejects.toThrow(/timeout/i);
     } finally {
       errors.RequestError = Original;
     }

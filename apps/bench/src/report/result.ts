@@ -126,7 +126,10 @@ export interface BenchResult {
   growth?: { everyS: number; warmupS: number; samples: number; rows: GrowthRow[] };
   /** messages per transaction of each durable consumer over the run (consumer_batch_messages) */
   batches?: Record<string, ConsumerBatches>;
-  /** lines each service logged (at the bench's LOG_LEVEL, warn): the lines themselves go to `<result>.logs.txt` */
+  /**
+   * lines each service wrote to stdout and stderr (its log, at the bench's LOG_LEVEL warn) until the end
+   * of the run, before the system stops: the lines themselves go to `<result>.logs.txt`
+   */
   logLines?: Record<string, number>;
   /** what each service wrote to stdout and stderr; saveResult writes it beside the result, not into it */
   serviceLogs?: Record<string, string>;

@@ -99,7 +99,7 @@ export function renderSummary(r: BenchResult, { file, logs }: { file?: string; l
   parts.push("", renderTable([{ header: "process" }, { header: "peak RSS", align: "right" }, { header: "CPU cores (load)", align: "right" }, { header: "CPU ms per order", align: "right" }], resourceRows(r)));
   parts.push("", renderTable([{ header: "target" }, { header: "result" }, { header: "measured" }], r.targets.map((t) => [t.target, mark(t.met), t.measured])));
   const logged = Object.entries(r.logLines ?? {}).filter(([, lines]) => lines > 0);
-  if (logged.length > 0) parts.push("", `the services logged (warn and above): ${logged.map(([service, lines]) => `${service} ${n(lines)} lines`).join(", ")}${logs ? ` → ${logs}` : ""}`);
+  if (logged.length > 0) parts.push("", `the services logged (LOG_LEVEL warn): ${logged.map(([service, lines]) => `${service} ${n(lines)} lines`).join(", ")}${logs ? ` → ${logs}` : ""}`);
   if (file) parts.push("", `result: ${file}${r.chart ? `\nchart:  ${r.chart}` : ""}`);
   return `${parts.join("\n")}\n`;
 }

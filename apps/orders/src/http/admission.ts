@@ -50,6 +50,12 @@ export interface Admission {
    * promise: the common case costs no extra turn of the event loop.
    */
   enter(connection?: Connection): Ticket | Promise<Ticket>;
+  /**
+   * A slot again for a checkout that gave its slot up while it waited elsewhere (the hot-SKU gate): a
+   * free one, or the next one freed, before any checkout that has not had one yet. Throws Overloaded
+   * after `maxWaitMs`, or when `connection` closes first; never for a full queue.
+   */
+  reenter(connection?: Connection): Ticket | Promise<Ticket>;
   /** throws Overloaded while `maxOpenOrders` or more orders are open */
   checkBacklog(): Promise<void>;
   /** checkouts waiting for a slot now */
@@ -114,6 +120,8 @@ export function createAdmission({
   let inFlight = 0;
   // first come first served; a waiter that gave up is deleted (a Set keeps insertion order)
   const queue = new Set<Waiter>();
+  // checkouts that had a slot and gave it up while they waited elsewhere: served before `queue`
+  const returning = new Set<Waiter>();
   let open: { count: number; at: number } | undefined;
   let reading: Promise<number> | undefined;
 
@@ -123,25 +131,31 @@ export function createAdmission({
       done() {
         if (released) return;
         released = true;
-        const next = queue.values().next();
+        const line = returning.size > 0 ? returning : queue;
+        const next = line.values().next();
         if (next.done) inFlight -= 1;
         else {
-          queue.delete(next.value); // the slot passes straight on: inFlight stays
+          line.delete(next.value); // the slot passes straight on: inFlight stays
           next.value.admit(ticket());
         }
       },
     };
   };
 
-  const wait = (connection: Connection | undefined) =>
+  const wait = (line: Set<Waiter>, connection: Connection | undefined) =>
     waitYourTurn<Ticket>(
       (admit) => {
         const waiter: Waiter = { admit };
-        queue.add(waiter);
-        return () => queue.delete(waiter);
+        line.add(waiter);
+        return () => line.delete(waiter);
       },
       { connection, maxWaitMs: limits.maxWaitMs, timedOut: () => new Overloaded(`no checkout slot freed within ${limits.maxWaitMs} ms; try again shortly`, 1, "waited_out") },
     );
+  const freeSlot = () => {
+    if (limits.maxInFlight !== 0 && inFlight >= limits.maxInFlight) return undefined;
+    inFlight += 1;
+    return ticket();
+  };
 
   const openOrders = async (): Promise<number> => {
     if (open && clock() - open.at < refreshMs) return open.count;
@@ -156,14 +170,15 @@ export function createAdmission({
 
   return {
     enter(connection) {
-      if (limits.maxInFlight === 0 || inFlight < limits.maxInFlight) {
-        inFlight += 1;
-        return ticket();
-      }
+      const free = freeSlot();
+      if (free) return free;
       if (queue.size >= limits.maxWaiting || limits.maxWaitMs === 0) {
         throw new Overloaded(`${inFlight} checkouts are in progress on this instance and ${queue.size} waiting; try again shortly`, 1, "queue_full");
       }
-      return wait(connection);
+      return wait(queue, connection);
+    },
+    reenter(connection) {
+      return freeSlot() ?? wait(returning, connection);
     },
     async checkBacklog() {
       if (limits.maxOpenOrders === 0) return;
@@ -183,14 +198,22 @@ export const connectionOf = (c: Context<AppEnv>): Connection | undefined => (c.e
  * `orders_checkout_wait_seconds{result}` (admitted, waited_out, gone) and the queue in
  * `orders_checkout_waiting`.
  */
-const slots = new WeakMap<Context<AppEnv>, Ticket>();
+const slots = new WeakMap<Context<AppEnv>, { ticket: Ticket; admission: Admission }>();
 
 /**
  * Gives this checkout's slot to the next one while it waits on something other than this instance's
  * work (the hot-SKU gate: inventory's decisions): a waiting checkout uses no CPU, and holding its slot
- * would make checkouts of other SKUs queue behind it. It does not take a slot again when it goes on.
+ * would make checkouts of other SKUs queue behind it. Returns how to take a slot again when it goes on
+ * (`Admission.reenter`, ahead of the checkouts that have not had one); none outside the in-flight bound.
  */
-export const stepAside = (c: Context<AppEnv>) => slots.get(c)?.done();
+export function stepAside(c: Context<AppEnv>): (() => Promise<void>) | undefined {
+  const slot = slots.get(c);
+  if (!slot) return undefined;
+  slot.ticket.done();
+  return async () => {
+    slot.ticket = await slot.admission.reenter(connectionOf(c));
+  };
+}
 
 export function admit({ admission, metrics, maxWaitMs }: { admission: Admission; metrics: Metrics; maxWaitMs: number }): MiddlewareHandler<AppEnv> {
   const outcomes = checkoutOutcomes(metrics);
@@ -214,11 +237,12 @@ export function admit({ admission, metrics, maxWaitMs }: { admission: Admission;
       outcomes.inc({ outcome: "shed" });
       throw error;
     }
-    slots.set(c, ticket);
+    const slot = { ticket, admission };
+    slots.set(c, slot);
     try {
       await next();
     } finally {
-      ticket.done();
+      slot.ticket.done();
     }
   };
 }

@@ -94,6 +94,21 @@ describe("checkout admission", () => {
     expect(admission.enter()).not.toBeInstanceOf(Promise);
   });
 
+  it("a checkout that gave its slot up to wait elsewhere takes the next free one before the queue, and is never refused for a full queue", async () => {
+    const admission = limited({ maxInFlight: 1, maxWaiting: 1, maxWaitMs: 60_000 });
+    const aside = admission.enter() as Ticket;
+    aside.done(); // steps aside (the hot-SKU gate)
+    const running = admission.enter() as Ticket;
+    const admitted: string[] = [];
+    const queued = Promise.resolve(admission.enter()).then((ticket) => (admitted.push("queued"), ticket));
+    const back = Promise.resolve(admission.reenter()).then((ticket) => (admitted.push("back"), ticket)); // the queue is full
+    running.done();
+    (await back).done();
+    (await queued).done();
+    expect(admitted).toEqual(["back", "queued"]);
+    expect(admission.reenter()).not.toBeInstanceOf(Promise); // a free slot at once
+  });
+
   it("a checkout that waited maxWaitMs is answered 503 and leaves its place; the next freed slot goes to one still waiting", async () => {
     vi.useFakeTimers();
     const admission = limited({ maxInFlight: 1, maxWaiting: 5, maxWaitMs: 2_000 });

@@ -73,7 +73,7 @@ export function checkoutRoutes({
         traceparent: childTraceparent(c.req.header("traceparent")),
         keyFresh: !claim.tookOver,
         connection: connectionOf(c),
-        onWait: () => stepAside(c),
+        stepAside: () => stepAside(c),
       });
     } catch (error) {
       // a 4xx is the answer to this request; the reuse refusal is not: the key belongs to another body

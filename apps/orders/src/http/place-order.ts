@@ -25,8 +25,11 @@ export interface PlaceOrderInput {
   keyFresh?: boolean;
   /** the client's connection: a checkout that waits at the hot-SKU gate is dropped if it closes */
   connection?: Connection | undefined;
-  /** called when the checkout starts to wait at the hot-SKU gate (it gives up its in-flight slot) */
-  onWait?: () => void;
+  /**
+   * called when the checkout starts to wait at the hot-SKU gate: gives up its in-flight slot, and returns
+   * how to take one again once it goes on
+   */
+  stepAside?: () => (() => Promise<void>) | undefined;
 }
 
 export type PlaceOrder = (input: PlaceOrderInput) => Promise<StoredResponse & { replayed: boolean }>;
@@ -86,16 +89,23 @@ export function createPlaceOrder({
   };
 
   // the gate's pass for an order of `skus` that no sold-out SKU refuses: held until the order is placed
-  const passGate = async (skus: string[], connection: Connection | undefined, onWait: (() => void) | undefined): Promise<{ pass?: GatePass; empty: string[] }> => {
+  const passGate = async (skus: string[], { connection, stepAside }: Pick<PlaceOrderInput, "connection" | "stepAside">): Promise<{ pass?: GatePass; empty: string[] }> => {
     const empty = soldOut(skus);
     if (empty.length > 0 || !gate) return { empty };
-    const entered = gate.enter(skus, { connection, ...(onWait ? { onWait } : {}) });
+    let comeBack: (() => Promise<void>) | undefined;
+    const entered = gate.enter(skus, { connection, onWait: () => (comeBack = stepAside?.()) });
     if (!(entered instanceof Promise)) return { pass: entered, empty };
     const pass = await entered;
+    try {
+      await comeBack?.();
+    } catch (error) {
+      pass.done();
+      throw error;
+    }
     return { pass, empty: soldOut(skus) }; // the SKU may have sold out while it waited
   };
 
-  return async function placeOrder({ userId, request, idempotencyKey, requestHash, traceparent, keyFresh = false, connection, onWait }) {
+  return async function placeOrder({ userId, request, idempotencyKey, requestHash, traceparent, keyFresh = false, connection, stepAside }) {
     const existing = keyFresh ? undefined : await selectOrderByIdempotencyKey(sql, userId, idempotencyKey);
     if (existing) return answerWith(existing, requestHash);
 
@@ -108,7 +118,7 @@ export function createPlaceOrder({
       if (placed) return answerWith(placed, requestHash);
       throw error;
     }
-    const { pass, empty } = await passGate([...new Set(priced.lines.map((line) => line.sku))], connection, onWait);
+    const { pass, empty } = await passGate([...new Set(priced.lines.map((line) => line.sku))], { connection, stepAside });
     try {
       return await placePriced({ userId, request, idempotencyKey, requestHash, traceparent, priced, empty, pass });
     } finally {
@@ -138,6 +148,7 @@ export function createPlaceOrder({
           { time: at },
         );
 
+    if (!refused) pass?.placing(orderId); // its decision may be heard before the insert's answer
     const outcome = await place({
       order: {
         id: orderId,
@@ -162,7 +173,7 @@ export function createPlaceOrder({
       },
     });
     if (outcome.inserted) {
-      if (!refused) pass?.placed(orderId);
+      pass?.placed();
       onPlaced();
       return refused ? accepted(orderId, "CANCELLED", snapshot, false, refused) : accepted(orderId, "PENDING", snapshot, false);
     }

@@ -2,11 +2,13 @@ import { Overloaded, waitYourTurn, type Connection } from "./admission.ts";
 
 /**
  * What a checkout holds after the gate: its SKUs' places among the orders inventory has not decided.
- * `placed` ties them to the order just committed (they are given back when inventory's decision on it
- * is heard); `done` gives them back now, unless `placed` came first. Each counts once.
+ * `placing` names the order about to be written with them: from then on inventory's decision on it
+ * gives them back. `placed` keeps them for that decision once the order is committed; `done` gives them
+ * back now (a refusal, a failure, a replay), unless `placed` came first or the decision was heard.
  */
 export interface GatePass {
-  placed(orderId: string): void;
+  placing(orderId: string): void;
+  placed(): void;
   done(): void;
 }
 
@@ -23,6 +25,8 @@ export interface SkuGate {
   decided(orderId: string): void;
   /** a SKU may have sold out (a rejection was heard): the checkouts waiting for it go on, to be refused */
   wake(): void;
+  /** decisions may have been missed (the connection to NATS was lost): every undecided order is forgotten */
+  missedDecisions(): void;
   /** checkouts waiting now */
   waiting(): number;
   /** places taken for `sku` now: orders placed and not decided, and checkouts between the gate and their commit */
@@ -41,16 +45,17 @@ interface Waiter {
  * undecided at once on this instance; the next checkouts of it wait for inventory's decisions on those,
  * and by then the hint usually has the answer for them. An order counts as undecided from the
  * checkout's pass until inventory's InventoryReserved or InventoryRejected of it is heard, or for at
- * most `forgetAfterMs` (a decision missed while disconnected, an order cancelled before inventory saw
- * it, inventory far behind): the gate only makes checkouts wait, so forgetting costs nothing but a
- * place. `maxPerSku` 0: no gate.
+ * most `forgetAfterMs` (an order cancelled before inventory saw it, inventory far behind), or until the
+ * connection to NATS is lost (`missedDecisions`: decisions published meanwhile are never heard): the
+ * gate only makes checkouts wait, so forgetting costs nothing but a place. A checkout waits for room on
+ * every SKU of its cart, behind the earlier checkouts of each of them. `maxPerSku` 0: no gate.
  */
 export function createSkuGate({
   maxPerSku,
   maxWaiting,
   maxWaitMs,
   soldOut,
-  forgetAfterMs = 10_000,
+  forgetAfterMs = 5_000,
   clock = Date.now,
 }: {
   maxPerSku: number;
@@ -71,7 +76,8 @@ export function createSkuGate({
   const hasRoom = (skus: readonly string[]) => skus.every((sku) => (taken.get(sku) ?? 0) < maxPerSku);
   // a checkout goes on at once only if none of its SKUs has anyone waiting: first come first served
   const noneWaitFor = (skus: readonly string[]) => skus.every((sku) => !waitingFor.has(sku));
-  const busy = (skus: readonly string[]) => skus.filter((sku) => !hasRoom([sku])).join(", ");
+  // the SKUs a checkout of `skus` waits for
+  const busy = (skus: readonly string[]) => skus.filter((sku) => !hasRoom([sku]) || waitingFor.has(sku)).join(", ");
   const count = (counts: Map<string, number>, skus: readonly string[], by: 1 | -1) => {
     for (const sku of skus) {
       const next = (counts.get(sku) ?? 0) + by;
@@ -81,27 +87,37 @@ export function createSkuGate({
   };
   const take = (skus: readonly string[]) => count(taken, skus, 1);
   const giveBack = (skus: readonly string[]) => count(taken, skus, -1);
-  const forgetOld = () => {
+  const forgetOld = (all = false) => {
     const now = clock();
+    let forgot = false;
     for (const [orderId, order] of undecided) {
-      if (now - order.at < forgetAfterMs) break; // inserted in order of time
+      if (!all && now - order.at < forgetAfterMs) break; // inserted in order of time
       undecided.delete(orderId);
       giveBack(order.skus);
+      forgot = true;
     }
+    return forgot;
   };
 
   const pass = (skus: readonly string[]): GatePass => {
-    let state: "held" | "placed" | "done" = "held";
+    let state: "held" | "placing" | "placed" | "done" = "held";
+    let order: string | undefined;
     return {
-      placed(orderId) {
+      placing(orderId) {
         if (state !== "held") return;
-        state = "placed";
+        state = "placing";
+        order = orderId;
         if (skus.length > 0) undecided.set(orderId, { skus, at: clock() });
       },
+      placed() {
+        if (state === "placing") state = "placed";
+      },
       done() {
-        if (state !== "held") return;
+        if (state === "placed" || state === "done") return;
+        const wasPlacing = state === "placing";
         state = "done";
         if (skus.length === 0) return;
+        if (wasPlacing && !undecided.delete(order!)) return; // decided (or forgotten) already: given back then
         giveBack(skus);
         schedule();
       },
@@ -112,12 +128,13 @@ export function createSkuGate({
   const scan = () => {
     scanning = false;
     forgetOld();
+    const passedOver = new Set<string>(); // SKUs an earlier waiter still waits for: the later ones wait behind it
     for (const waiter of queue) {
       if (soldOut([...waiter.skus]).length > 0) waiter.admit(pass([]));
-      else if (hasRoom(waiter.skus)) {
+      else if (hasRoom(waiter.skus) && !waiter.skus.some((sku) => passedOver.has(sku))) {
         take(waiter.skus);
         waiter.admit(pass(waiter.skus));
-      }
+      } else for (const sku of waiter.skus) passedOver.add(sku);
     }
   };
   const schedule = () => {
@@ -162,16 +179,19 @@ export function createSkuGate({
   return {
     enter(skus, { connection, onWait } = {}) {
       if (maxPerSku === 0) return pass([]);
-      forgetOld();
+      if (forgetOld()) schedule();
       if (hasRoom(skus) && noneWaitFor(skus)) {
         take(skus);
         return pass(skus);
       }
       if (queue.size >= maxWaiting || maxWaitMs === 0) {
-        throw new Overloaded(`${maxPerSku} orders of ${busy(skus)} wait for inventory's decision and ${queue.size} checkouts wait behind them; try again shortly`, 1, "sku_busy");
+        throw new Overloaded(`${queue.size} checkouts already wait for inventory's decisions on orders of ${busy(skus)}; try again shortly`, 1, "sku_busy");
       }
       onWait?.();
       return wait(skus, connection);
+    },
+    missedDecisions() {
+      if (forgetOld(true)) schedule();
     },
     decided(orderId) {
       const order = undecided.get(orderId);
