@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 describe("the generator's fetch", () => {
-  it("sends the method, headers and body, and answers status, headers and JSON as a Response", async () => {
+  it("sends the method, headers and body, and answers status, headers and JSON as a Response would", async () => {
     const response = await httpFetch(`${url}/api/checkout`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: "Bearer t", "idempotency-key": "k-1" },
@@ -50,12 +50,16 @@ describe("the generator's fetch", () => {
     expect(response.status).toBe(202);
     expect(response.headers.get("location")).toBe("/api/orders/1");
     expect(response.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
-    expect(await response.json()).toEqual({ method: "POST", auth: "Bearer t", key: "k-1", body: { cartId: "c-1" } });
+    expect(response.ok).toBe(true);
+    const sent = { method: "POST", auth: "Bearer t", key: "k-1", body: { cartId: "c-1" } };
+    expect(await response.json()).toEqual(sent);
+    expect(JSON.parse(new TextDecoder().decode(await response.arrayBuffer()))).toEqual(sent);
+    expect(JSON.parse(await new Response(response.body).text())).toEqual(sent); // the body as a stream
   });
 
   it("reads a refusal's Retry-After and body, and a 204 without one", async () => {
     const busy = await httpFetch(`${url}/busy`, { method: "POST", body: "{}" });
-    expect([busy.status, busy.headers.get("retry-after"), await busy.text()]).toEqual([503, "2", '{"code":"busy"}']);
+    expect([busy.status, busy.ok, busy.headers.get("retry-after"), await busy.text()]).toEqual([503, false, "2", '{"code":"busy"}']);
     const empty = await httpFetch(`${url}/empty`, { method: "DELETE" });
     expect([empty.status, empty.body]).toEqual([204, null]);
   });
