@@ -41,8 +41,10 @@ describe("npm run bench, end to end", () => {
     expect(result.resources.duringLoad.peakRssMb["orders"]).toBeGreaterThan(0);
   }, 300_000);
 
-  it("flash sale, 50 buyers for 5 units: exactly 5 COMPLETED, 45 CANCELLED(out_of_stock), 0 oversold; the baseline sells 5 too", async () => {
-    const result = await bench({ scenario: "flash-sale", buyers: 50, units: 5, concurrency: 50, raw: false, baseline: true });
+  it("flash sale, 50 buyers for 5 units on two processes of orders: exactly 5 COMPLETED, 45 CANCELLED(out_of_stock), 0 oversold; the baseline sells 5 too", async () => {
+    const result = await bench({ scenario: "flash-sale", buyers: 50, units: 5, concurrency: 50, raw: false, baseline: true, ordersInstances: 2 });
+    expect(result.load.byOrdersInstance).toEqual({ orders: 25, "orders-2": 25 }); // the shoppers take turns
+    expect(result.resources.duringLoad.peakRssMb["orders-2"]).toBeGreaterThan(0);
     expect(checkResultShape(result)).toEqual([]);
     expect(result.load).toMatchObject({ offered: 50, answered: 50, accepted: 50 });
     expect(result.saga.outcomes).toEqual({ COMPLETED: 5, "CANCELLED:out_of_stock": 45 });

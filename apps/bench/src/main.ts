@@ -66,6 +66,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
     .option("--raw-pg-connections <n>", "raw PostgreSQL: connections", number("--raw-pg-connections", { min: 1, integer: true }), d.rawPgConnections)
     .addOption(new Option("--pg <where>", "private: a PostgreSQL cluster of the run's own; shared: the machine's server").choices(["private", "shared"]).default(d.pg))
     .option("--pg-delay-ms <ms>", "delay each direction between the services and PostgreSQL by this (a proxy): the database as if on another host; whole ms", number("--pg-delay-ms", { min: 0, integer: true }), d.pgDelayMs)
+    .option("--orders-instances <n>", "processes of the orders service; the generator spreads its shoppers over them as a load balancer would", number("--orders-instances", { min: 1, integer: true }), d.ordersInstances)
     .option("--env <service.VAR=value>", "extra env for a service (repeatable), e.g. payments.PAYMENT_WORKER_BATCH=32", (spec: string, into: BenchOptions["env"]) => parseEnvOverride(spec, into), {})
     .option("--out <dir>", "where the result JSON (and SVG) go", d.out)
     .option("--profile <dir>", "write a V8 CPU profile of each service there (read them with `bench profile <files>`)")
@@ -109,6 +110,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
         rawPgConnections: flags.rawPgConnections,
         pg: flags.pg,
         pgDelayMs: flags.pgDelayMs,
+        ordersInstances: flags.ordersInstances,
         env: flags.env,
         out: flags.out,
         profile: flags.profile,

@@ -66,6 +66,11 @@ export interface BenchOptions {
    * as if the database were on another host: a round trip takes twice this longer. 0: none
    */
   pgDelayMs: number;
+  /**
+   * processes of the orders service (deploy/k8s runs two replicas of each service): the generator spreads
+   * its shoppers over them, as a load balancer would, and every other service stays one process
+   */
+  ordersInstances: number;
   /** env given to the services on top of the bench's defaults (--env payments.PAYMENT_WORKER_BATCH=32) */
   env: Partial<Record<ServiceName, Record<string, string>>>;
   out: string;
@@ -113,6 +118,7 @@ export const DEFAULTS: Omit<BenchOptions, "scenario"> = {
   rawPgConnections: 16,
   pg: "private",
   pgDelayMs: 0,
+  ordersInstances: 1,
   env: {},
   out: "bench-results",
   profile: undefined,

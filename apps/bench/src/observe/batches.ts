@@ -24,12 +24,26 @@ export function parseBatches(text: string): Record<string, ConsumerBatches> {
   return batches;
 }
 
-/** Reads every service's /metrics; a service that does not answer is left out. */
+/**
+ * Reads every service's /metrics; a service that does not answer is left out. Several processes of one
+ * service (--orders-instances) share its durables: their batches add up.
+ */
 export async function consumerBatches(metricsUrls: string[]): Promise<Record<string, ConsumerBatches>> {
   const all: Record<string, ConsumerBatches> = {};
   for (const url of metricsUrls) {
     const text = await fetch(url, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => "");
-    Object.assign(all, parseBatches(text));
+    for (const [consumer, { transactions, messages }] of Object.entries(parseBatches(text))) {
+      const sum = { transactions: (all[consumer]?.transactions ?? 0) + transactions, messages: (all[consumer]?.messages ?? 0) + messages };
+      all[consumer] = { ...sum, mean: sum.transactions > 0 ? Math.round((sum.messages / sum.transactions) * 10) / 10 : 0 };
+    }
   }
   return all;
+}
+
+/** The checkouts a process of orders answered, all outcomes (orders_checkout_total); 0 if it does not answer. */
+export async function checkoutsAnswered(metricsUrl: string): Promise<number> {
+  const text = await fetch(metricsUrl, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => "");
+  let total = 0;
+  for (const match of text.matchAll(/^orders_checkout_total\{[^}]*\}\s+([0-9.e+-]+)/gm)) total += Number(match[1]);
+  return total;
 }

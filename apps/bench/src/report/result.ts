@@ -66,6 +66,8 @@ export interface BenchResult {
     generator: { sendLagMs: { p50: number; p99: number; max: number }; peakInFlight: number; heldByInFlightCap: number; cpuCores: number | null };
     errors: Array<{ status: number; body: string }>;
     networkErrors: Record<string, number>;
+    /** --orders-instances > 1: the checkouts each process of orders answered (its orders_checkout_total) */
+    byOrdersInstance?: Record<string, number>;
   };
   acceptance: { perSec: number; latencyMs: LatencySummary };
   saga: {

@@ -69,7 +69,9 @@ export function evaluateTargets(r: Measured): TargetResult[] {
     measured: r.baseline ? `saga ${fmt(r.baseline.sagaCompletedPerSec, 1)}/s vs baseline ${fmt(r.baseline.completedPerSec, 1)}/s = ${fmt(r.baseline.ratio ?? Number.NaN, 1)}×` : "no --baseline in this run",
   });
 
-  const rss = SERVICES.map((s) => [s, r.resources.duringLoad.peakRssMb[s] ?? Number.NaN] as const);
+  // every process of a service counts (orders-2, … with --orders-instances)
+  const instances = Object.keys(r.resources.duringLoad.peakRssMb).filter((name) => SERVICES.some((s) => name.startsWith(`${s}-`)));
+  const rss = [...SERVICES, ...instances].map((s) => [s, r.resources.duringLoad.peakRssMb[s] ?? Number.NaN] as const);
   const worst = rss.reduce((a, b) => (b[1] > a[1] ? b : a));
   targets.push({
     id: "rss",

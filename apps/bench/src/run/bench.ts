@@ -13,7 +13,7 @@ import { startResourceSampler, type Watched } from "../observe/resources.ts";
 import { settle, waitForQuiet, type Settlement } from "../observe/settle.ts";
 import { commitCounts, streamStats } from "../observe/streams.ts";
 import { resetStatements, topStatements } from "../observe/pg-statements.ts";
-import { consumerBatches } from "../observe/batches.ts";
+import { checkoutsAnswered, consumerBatches } from "../observe/batches.ts";
 import { startGrowthProbe, type GrowthProbe } from "../observe/growth.ts";
 import { measureJetStreamRate } from "../raw/jetstream-rate.ts";
 import { measurePostgresRate } from "../raw/postgres-rate.ts";
@@ -78,8 +78,11 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
     progress.done();
 
     const watch = await watchOutcomes(system.nats.url);
+    // --orders-instances: the others are orders-2, orders-3, … in the tables
+    const extraOrders = bench.orders.slice(1).map((instance, i) => ({ name: `orders-${i + 2}`, instance }));
     const watched: Watched[] = [
       ...SERVICES.filter((name) => system.services[name]).map((name) => ({ name, metricsUrl: `${system.url(name)}/metrics`, port: system.services[name].port })),
+      ...extraOrders.map(({ name, instance }) => ({ name, metricsUrl: `${instance.url}/metrics`, port: instance.port })),
       ...(full ? [{ name: "stripe-sim", port: system.services["stripe-sim"].port }] : []),
       { name: "nats-server", port: system.nats.port },
       ...(bench.pg.kind === "private" ? [{ name: "postgres", port: bench.pg.port, children: true, rss: false }] : []),
@@ -167,8 +170,14 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       progress.log(`audit (${audit.source}): ${audit.ok ? "ok" : "VIOLATIONS"}`);
       if ([...final.values()].some((o) => o.status !== "COMPLETED" && o.status !== "CANCELLED")) stuck = await describeStuck({ orders: db("orders"), inventory: db("inventory"), payments: db("payments") });
     }
-    const batches = await consumerBatches(SERVICES.filter((name) => system.services[name]).map((name) => `${system.url(name)}/metrics`));
-    const serviceLogs = Object.fromEntries(SERVICES.filter((name) => system.services[name]).map((name) => [name, system.services[name].output()]));
+    const batches = await consumerBatches([...SERVICES.filter((name) => system.services[name]).map((name) => `${system.url(name)}/metrics`), ...extraOrders.map(({ instance }) => `${instance.url}/metrics`)]);
+    const byOrdersInstance = Object.fromEntries(
+      await Promise.all([{ name: "orders", instance: system.services.orders }, ...extraOrders].map(async ({ name, instance }) => [name, await checkoutsAnswered(`${instance.url}/metrics`)] as const)),
+    );
+    const serviceLogs = Object.fromEntries([
+      ...SERVICES.filter((name) => system.services[name]).map((name) => [name, system.services[name].output()]),
+      ...extraOrders.map(({ name, instance }) => [name, instance.output()]),
+    ]);
     await sampler.stop();
     await watch.stop();
     const statements = options.pgStatements && bench.pg.kind === "private" ? await topStatements(bench.pg.adminUrl, dbService) : undefined;
@@ -196,7 +205,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       machine: { ...machine, loadAfter: loadavg().map((v) => Math.round(v * 100) / 100) },
       system: { postgres: bench.pg.kind, ...(bench.pg.proxy ? { pgDelayMs: bench.pg.proxy.delayMs } : {}), env: bench.env },
       ledger,
-      load,
+      load: { ...load, ...(extraOrders.length > 0 ? { byOrdersInstance } : {}) },
       outcomes: watch.outcomes,
       settlement: { ...settlement, systemQuietAt: settlement.systemQuietAt ?? quietAt },
       final,

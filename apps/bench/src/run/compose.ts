@@ -29,7 +29,7 @@ export interface RunFacts {
   machine: BenchResult["machine"];
   system: BenchResult["system"];
   ledger: Ledger;
-  load: { startedAt: number; endedAt: number; open?: OpenLoopReport };
+  load: { startedAt: number; endedAt: number; open?: OpenLoopReport; byOrdersInstance?: Record<string, number> };
   outcomes: Map<string, Outcome>;
   settlement: Settlement;
   final: Map<string, FinalOrder>;
@@ -167,6 +167,7 @@ export function composeResult(f: RunFacts): BenchResult {
       refused,
       retried: ledger.retried,
       unsent: f.load.open?.unsent ?? 0,
+      ...(f.load.byOrdersInstance ? { byOrdersInstance: f.load.byOrdersInstance } : {}),
       windowS: round(windowMs / 1_000, 2),
       generator: {
         sendLagMs: { p50: f.load.open?.sendLag.p50 ?? 0, p99: f.load.open?.sendLag.p99 ?? 0, max: f.load.open?.sendLag.max ?? 0 },

@@ -1,4 +1,4 @@
-import { PG_URL, shopper, startPostgresCluster, startSystem, type ServiceName, type TestSystem } from "@checkout/testing";
+import { freePort, PG_URL, shopper, spawnService, startPostgresCluster, startSystem, type RunningProcess, type ServiceName, type TestSystem } from "@checkout/testing";
 import { resolve } from "node:path";
 import type { BenchOptions } from "../options.ts";
 import { createHttpFetch, type HttpFetch } from "./http-fetch.ts";
@@ -46,8 +46,10 @@ export interface BenchSystem {
   system: TestSystem;
   /** the operator (sets stock) */
   shop: ReturnType<typeof shopper>;
-  /** a new shopper (a user of their own, with their own token) */
+  /** a new shopper (a user of their own, with their own token), of the orders instances in turn */
   newShopper(): ReturnType<typeof shopper>;
+  /** every process of the orders service: `system.services.orders` first, then the extra instances (--orders-instances) */
+  orders: RunningProcess[];
   /** the generator's fetch, which every shopper uses (one keep-alive agent) */
   httpFetch: HttpFetch;
   /**
@@ -67,7 +69,7 @@ export interface BenchSystem {
  * private PostgreSQL cluster by default, so that other test suites on the machine's server neither
  * share our WAL fsyncs nor our 100 connections (five services × a pool of 20 would take them all).
  */
-export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDelayMs" | "env" | "profile" | "acceptanceOnly" | "pgStatements" | "source">, label: string): Promise<BenchSystem> {
+export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDelayMs" | "env" | "profile" | "acceptanceOnly" | "pgStatements" | "source" | "ordersInstances">, label: string): Promise<BenchSystem> {
   if (!options.source) await buildServices(options.acceptanceOnly ? ["orders"] : undefined); // what production runs; a second or two
   const settings: Record<string, string> = options.pgStatements ? { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "all" } : {};
   const cluster = options.pg === "private" ? await startPostgresCluster({ settings }) : undefined;
@@ -96,12 +98,31 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDel
     await cluster?.stop();
     throw error;
   }
-  const urls = { orders: system.url("orders"), inventory: system.url("inventory"), stripe: system.url("stripe-sim") };
+  // the other instances of orders: the same settings on a port of their own, started one after the other
+  // once the first has migrated the database and made the streams and buckets
+  const orders = [system.services.orders];
+  try {
+    for (let n = 2; n <= options.ordersInstances; n++) {
+      const port = await freePort();
+      const instance = spawnService("orders", `http://127.0.0.1:${port}`, port, { ...system.services.orders.env, PORT: String(port) }, { built: !options.source });
+      orders.push(instance);
+      await instance.start();
+    }
+  } catch (error) {
+    for (const instance of orders.slice(1)) await instance.kill();
+    await system.stop().catch(() => {});
+    await proxy?.stop();
+    await cluster?.stop();
+    throw error;
+  }
+  const urlsOf = (instance: RunningProcess) => ({ orders: instance.url, inventory: system.url("inventory"), stripe: system.url("stripe-sim") });
   const httpFetch = createHttpFetch();
+  let shoppers = 0;
   return {
     system,
-    shop: shopper(urls, { fetch: httpFetch }),
-    newShopper: () => shopper(urls, { fetch: httpFetch }),
+    shop: shopper(urlsOf(orders[0]!), { fetch: httpFetch }),
+    newShopper: () => shopper(urlsOf(orders[shoppers++ % orders.length]!), { fetch: httpFetch }),
+    orders,
     httpFetch,
     databaseUrls: Object.fromEntries(Object.entries(system.databases).map(([service, db]) => [service, onServer(db.url, server)])),
     pg: { kind: cluster ? "private" : "shared", adminUrl, port: server.port, servicesUrl, ...(proxy ? { proxy: { port: proxy.port, delayMs: options.pgDelayMs } } : {}) },
@@ -114,6 +135,7 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDel
     async stop() {
       httpFetch.close();
       try {
+        for (const instance of orders.slice(1)) await instance.stop();
         await system.stop();
       } finally {
         await proxy?.stop();
