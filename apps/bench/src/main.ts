@@ -11,9 +11,11 @@ import { renderStatements } from "./observe/pg-statements.ts";
 import { summarizeProfile, type CpuProfile } from "./profile/summarize.ts";
 import { checkResultShape, type BenchResult, type RatePoint } from "./report/result.ts";
 
-const number = (name: string, { min = 0, integer = false } = {}) => (raw: string) => {
+const number = (name: string, { min = 0, max = Number.POSITIVE_INFINITY, integer = false } = {}) => (raw: string) => {
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) throw new InvalidArgumentError(`${name} must be ${integer ? "an integer" : "a number"} ≥ ${min}`);
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new InvalidArgumentError(`${name} must be ${integer ? "an integer" : "a number"} ≥ ${min}${Number.isFinite(max) ? ` and ≤ ${max}` : ""}`);
+  }
   return value;
 };
 const share = (raw: string) => {
@@ -66,7 +68,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
     .option("--raw-pg-connections <n>", "raw PostgreSQL: connections", number("--raw-pg-connections", { min: 1, integer: true }), d.rawPgConnections)
     .addOption(new Option("--pg <where>", "private: a PostgreSQL cluster of the run's own; shared: the machine's server").choices(["private", "shared"]).default(d.pg))
     .option("--pg-delay-ms <ms>", "delay each direction between the services and PostgreSQL by this (a proxy): the database as if on another host; whole ms", number("--pg-delay-ms", { min: 0, integer: true }), d.pgDelayMs)
-    .option("--orders-instances <n>", "processes of the orders service; the generator spreads its shoppers over them as a load balancer would", number("--orders-instances", { min: 1, integer: true }), d.ordersInstances)
+    .option("--orders-instances <n>", "processes of the orders service; the generator spreads its shoppers over them as a load balancer would", number("--orders-instances", { min: 1, max: 4, integer: true }), d.ordersInstances)
     .option("--env <service.VAR=value>", "extra env for a service (repeatable), e.g. payments.PAYMENT_WORKER_BATCH=32", (spec: string, into: BenchOptions["env"]) => parseEnvOverride(spec, into), {})
     .option("--out <dir>", "where the result JSON (and SVG) go", d.out)
     .option("--profile <dir>", "write a V8 CPU profile of each service there (read them with `bench profile <files>`)")
@@ -120,6 +122,10 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
         tag: flags.tag,
         progress: !flags.quiet,
       };
+      // shoppers take turns between the processes of orders: with some left over, one would get more
+      if (options.users > 0 && options.users % options.ordersInstances !== 0) {
+        throw new InvalidArgumentError(`--users (${options.users}) must be a multiple of --orders-instances (${options.ordersInstances}), or 0`);
+      }
       const result = await runBench(options);
       const { file, logs } = saveResult(result, options);
       if (result.statements) writeFileSync(file.replace(/\.json$/, ".statements.txt"), renderStatements(result.statements));

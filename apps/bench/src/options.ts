@@ -136,3 +136,7 @@ export function parseEnvOverride(spec: string, into: BenchOptions["env"] = {}): 
   const [, service, name, value] = match as unknown as [string, ServiceName, string, string];
   return { ...into, [service]: { ...into[service], [name]: value } };
 }
+
+/** The processes of `services` as the tables name them: orders-2, orders-3, … after orders with --orders-instances. */
+export const processesOf = (services: readonly string[], ordersInstances: number): string[] =>
+  services.flatMap((name) => (name === "orders" ? ["orders", ...Array.from({ length: ordersInstances - 1 }, (_, i) => `orders-${i + 2}`)] : [name]));

@@ -11,6 +11,9 @@ export interface ShopOptions {
   address?: Record<string, string>;
 }
 
+/** What the shopper reads of an answer: the part of a `Response` a buffered body offers (the bench's fetch gives no more). */
+export type ShopResponse = Pick<Response, "status" | "ok" | "statusText" | "headers" | "text" | "json" | "arrayBuffer" | "body">;
+
 /**
  * A shopper and an operator talking to a running system over HTTP, for the e2e tests. The shopper is
  * `user` (a new one unless named) with a bearer token signed with `secret` (the AUTH_JWT_SECRET that
@@ -23,9 +26,9 @@ export function shopper(
     user = `shopper-${randomUUID()}`,
     secret = TEST_JWT_SECRET,
     fetch = globalThis.fetch,
-  }: { user?: string; secret?: string; fetch?: (url: string, init?: RequestInit) => Promise<Response> } = {},
+  }: { user?: string; secret?: string; fetch?: (url: string, init?: RequestInit) => Promise<ShopResponse> } = {},
 ) {
-  const json = async <T = any>(response: Response): Promise<T> => (await response.json()) as T;
+  const json = async <T = any>(response: ShopResponse): Promise<T> => (await response.json()) as T;
   let signed: Promise<Record<string, string>> | undefined;
   let signedAdmin: Promise<Record<string, string>> | undefined;
   /** the shopper's Authorization header (signed once, valid for an hour) */

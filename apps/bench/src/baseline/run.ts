@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createTestDatabase } from "@checkout/testing";
+import { createTestDatabase, type ShopResponse } from "@checkout/testing";
 import type { BenchOptions } from "../options.ts";
 import type { Plan } from "../plan/plan.ts";
 import { epochNow } from "../clock.ts";
@@ -49,7 +49,7 @@ export async function runBaseline({
   adminUrl: string;
   stripeUrl: string;
   /** the generator's client: the saga run's, so that both designs are driven alike */
-  fetch?: (url: string, init?: RequestInit) => Promise<Response>;
+  fetch?: (url: string, init?: RequestInit) => Promise<ShopResponse>;
   onProgress?: (line: string) => void;
 }): Promise<BaselineResult> {
   const db = await createTestDatabase("bench_baseline", adminUrl);

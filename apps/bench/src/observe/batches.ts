@@ -29,10 +29,15 @@ export function parseBatches(text: string): Record<string, ConsumerBatches> {
  * service (--orders-instances) share its durables: their batches add up.
  */
 export async function consumerBatches(metricsUrls: string[]): Promise<Record<string, ConsumerBatches>> {
+  const texts = await Promise.all(metricsUrls.map((url) => fetch(url, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => "")));
+  return mergeBatches(texts.map(parseBatches));
+}
+
+/** The batches of several processes, each consumer's added up. */
+export function mergeBatches(parts: Array<Record<string, ConsumerBatches>>): Record<string, ConsumerBatches> {
   const all: Record<string, ConsumerBatches> = {};
-  for (const url of metricsUrls) {
-    const text = await fetch(url, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => "");
-    for (const [consumer, { transactions, messages }] of Object.entries(parseBatches(text))) {
+  for (const part of parts) {
+    for (const [consumer, { transactions, messages }] of Object.entries(part)) {
       const sum = { transactions: (all[consumer]?.transactions ?? 0) + transactions, messages: (all[consumer]?.messages ?? 0) + messages };
       all[consumer] = { ...sum, mean: sum.transactions > 0 ? Math.round((sum.messages / sum.transactions) * 10) / 10 : 0 };
     }
@@ -40,10 +45,14 @@ export async function consumerBatches(metricsUrls: string[]): Promise<Record<str
   return all;
 }
 
-/** The checkouts a process of orders answered, all outcomes (orders_checkout_total); 0 if it does not answer. */
-export async function checkoutsAnswered(metricsUrl: string): Promise<number> {
-  const text = await fetch(metricsUrl, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => "");
+/** From orders' Prometheus text: the presses of POST /api/checkout it answered, every outcome (orders_checkout_total). */
+export function parseCheckouts(text: string): number {
   let total = 0;
   for (const match of text.matchAll(/^orders_checkout_total\{[^}]*\}\s+([0-9.e+-]+)/gm)) total += Number(match[1]);
   return total;
+}
+
+/** parseCheckouts of a process of orders; 0 if it does not answer. */
+export async function checkoutsAnswered(metricsUrl: string): Promise<number> {
+  return parseCheckouts(await fetch(metricsUrl, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => ""));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseBatches } from "./batches.ts";
+import { mergeBatches, parseBatches, parseCheckouts } from "./batches.ts";
 
 describe("parseBatches", () => {
   it("reads the sum and count of consumer_batch_messages per consumer", () => {
@@ -16,5 +16,30 @@ describe("parseBatches", () => {
       "orders-inventory": { transactions: 20, messages: 250, mean: 12.5 },
       "orders-payments": { transactions: 7, messages: 7, mean: 1 },
     });
+  });
+});
+
+describe("mergeBatches", () => {
+  it("adds up the batches of one consumer over the processes that share it (--orders-instances)", () => {
+    const first = { "orders-inventory": { transactions: 20, messages: 250, mean: 12.5 } };
+    const second = { "orders-inventory": { transactions: 5, messages: 50, mean: 10 }, "orders-payments": { transactions: 1, messages: 3, mean: 3 } };
+    expect(mergeBatches([first, second])).toEqual({
+      "orders-inventory": { transactions: 25, messages: 300, mean: 12 },
+      "orders-payments": { transactions: 1, messages: 3, mean: 3 },
+    });
+  });
+});
+
+describe("parseCheckouts", () => {
+  it("adds up orders_checkout_total over its outcomes, and nothing else", () => {
+    const text = [
+      "# HELP orders_checkout_total Checkout requests by outcome",
+      'orders_checkout_total{outcome="accepted",service="orders"} 12',
+      'orders_checkout_total{outcome="sold_out",service="orders"} 30',
+      'orders_checkout_total{outcome="shed",service="orders"} 2',
+      'orders_checkout_wait_seconds_count{result="admitted",service="orders"} 7',
+    ].join("\n");
+    expect(parseCheckouts(text)).toBe(44);
+    expect(parseCheckouts("")).toBe(0);
   });
 });

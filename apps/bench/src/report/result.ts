@@ -66,7 +66,10 @@ export interface BenchResult {
     generator: { sendLagMs: { p50: number; p99: number; max: number }; peakInFlight: number; heldByInFlightCap: number; cpuCores: number | null };
     errors: Array<{ status: number; body: string }>;
     networkErrors: Record<string, number>;
-    /** --orders-instances > 1: the checkouts each process of orders answered (its orders_checkout_total) */
+    /**
+     * --orders-instances > 1: the presses of POST /api/checkout each process of orders answered, by its
+     * orders_checkout_total (every outcome; a press again after a 503 counts again)
+     */
     byOrdersInstance?: Record<string, number>;
   };
   acceptance: { perSec: number; latencyMs: LatencySummary };

@@ -171,9 +171,10 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       if ([...final.values()].some((o) => o.status !== "COMPLETED" && o.status !== "CANCELLED")) stuck = await describeStuck({ orders: db("orders"), inventory: db("inventory"), payments: db("payments") });
     }
     const batches = await consumerBatches([...SERVICES.filter((name) => system.services[name]).map((name) => `${system.url(name)}/metrics`), ...extraOrders.map(({ instance }) => `${instance.url}/metrics`)]);
-    const byOrdersInstance = Object.fromEntries(
-      await Promise.all([{ name: "orders", instance: system.services.orders }, ...extraOrders].map(async ({ name, instance }) => [name, await checkoutsAnswered(`${instance.url}/metrics`)] as const)),
-    );
+    const byOrdersInstance =
+      extraOrders.length > 0
+        ? Object.fromEntries(await Promise.all([{ name: "orders", instance: system.services.orders }, ...extraOrders].map(async ({ name, instance }) => [name, await checkoutsAnswered(`${instance.url}/metrics`)] as const)))
+        : undefined;
     const serviceLogs = Object.fromEntries([
       ...SERVICES.filter((name) => system.services[name]).map((name) => [name, system.services[name].output()]),
       ...extraOrders.map(({ name, instance }) => [name, instance.output()]),
@@ -205,7 +206,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       machine: { ...machine, loadAfter: loadavg().map((v) => Math.round(v * 100) / 100) },
       system: { postgres: bench.pg.kind, ...(bench.pg.proxy ? { pgDelayMs: bench.pg.proxy.delayMs } : {}), env: bench.env },
       ledger,
-      load: { ...load, ...(extraOrders.length > 0 ? { byOrdersInstance } : {}) },
+      load: { ...load, ...(byOrdersInstance ? { byOrdersInstance } : {}) },
       outcomes: watch.outcomes,
       settlement: { ...settlement, systemQuietAt: settlement.systemQuietAt ?? quietAt },
       final,

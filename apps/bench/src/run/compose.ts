@@ -1,4 +1,4 @@
-import type { BenchOptions } from "../options.ts";
+import { processesOf, type BenchOptions } from "../options.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { Ledger } from "../system/checkout.ts";
 import type { OpenLoopReport } from "../load/open-loop.ts";
@@ -232,7 +232,7 @@ export function composeResult(f: RunFacts): BenchResult {
             rows: judgeGrowth({
               growth: f.growth,
               rss: f.samples,
-              services: ["orders", "inventory", "payments", "shipping", "notifications"].filter((name) => f.samples.some((s) => s.rssBytes[name] !== undefined)),
+              services: processesOf(["orders", "inventory", "payments", "shipping", "notifications"], options.ordersInstances).filter((name) => f.samples.some((s) => s.rssBytes[name] !== undefined)),
               loadStartedAt: f.load.startedAt,
               loadEndedAt: f.load.endedAt,
               warmupS: options.warmupS,

@@ -109,5 +109,4 @@ async function cancelLater(shop: Shop, ledger: Ledger, index: number, afterMs: n
   await new Promise((resolve) => setTimeout(resolve, afterMs));
   const response = await shop.cancel(ledger.orderId[index]!).catch(() => undefined);
   ledger.cancelStatus[index] = response?.status ?? 0;
-  await response?.body?.cancel().catch(() => {});
 }

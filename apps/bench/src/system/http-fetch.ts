@@ -1,7 +1,8 @@
 import http from "node:http";
+import type { ShopResponse } from "@checkout/testing";
 
 export interface HttpFetch {
-  (url: string | URL, init?: RequestInit): Promise<Response>;
+  (url: string | URL, init?: RequestInit): Promise<ShopResponse>;
   /** closes the kept-alive connections */
   close(): void;
 }
@@ -15,7 +16,7 @@ const NO_BODY = new Set([101, 204, 205, 304]);
  * answer (its Headers, its body stream, undici's body mixin) cost about 0.1 ms of CPU each, and most
  * answers are read for their status and JSON only. Unlike a Response, a body can be read more than once.
  */
-class BufferedResponse {
+class BufferedResponse implements ShopResponse {
   #headers: Headers | undefined;
 
   constructor(
@@ -80,8 +81,8 @@ export function createHttpFetch({ idleMs = 4_000, timeoutMs = 300_000 }: { idleM
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: idleMs });
   const failed = (cause: unknown) => new TypeError("fetch failed", { cause });
 
-  function send(url: string | URL, init: RequestInit, method: string, again: boolean): Promise<Response> {
-    return new Promise<Response>((resolve, reject) => {
+  function send(url: string | URL, init: RequestInit, method: string, again: boolean): Promise<ShopResponse> {
+    return new Promise<ShopResponse>((resolve, reject) => {
       const request = http.request(url, { method, headers: init.headers as Record<string, string> | undefined, agent: again ? false : agent }, (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -89,7 +90,7 @@ export function createHttpFetch({ idleMs = 4_000, timeoutMs = 300_000 }: { idleM
         response.on("end", () => {
           const status = response.statusCode ?? 0;
           const body = NO_BODY.has(status) || method === "HEAD" ? null : Buffer.concat(chunks);
-          resolve(new BufferedResponse(status, response.statusMessage ?? "", response.headers, body) as unknown as Response);
+          resolve(new BufferedResponse(status, response.statusMessage ?? "", response.headers, body));
         });
       });
       request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error(`no answer in ${timeoutMs} ms`), { code: "ETIMEDOUT" })));
