@@ -88,8 +88,9 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDel
   }
   const env = benchEnv(options.env, { profile: options.profile });
   // alone, orders still needs an inventory URL (product pages ask it for stock; checkout does not), and
-  // no order ever finishes, so the open-orders bound would refuse everything after the first 1,000
-  if (options.acceptanceOnly) env.orders = { INVENTORY_URL: "http://127.0.0.1:9", CHECKOUT_MAX_OPEN_ORDERS: "0", ...env.orders };
+  // no order is ever decided or finished: the open-orders bound would refuse everything after the first
+  // 1,000, and the hot-SKU gate would let 128 orders of a SKU through every 5 s (ADR 0014)
+  if (options.acceptanceOnly) env.orders = { INVENTORY_URL: "http://127.0.0.1:9", CHECKOUT_MAX_OPEN_ORDERS: "0", CHECKOUT_MAX_UNDECIDED_PER_SKU: "0", ...env.orders };
   let system: TestSystem;
   try {
     system = await startSystem({ label, env, pgAdminUrl: servicesUrl, built: !options.source, ...(options.acceptanceOnly ? { services: ["orders" as const] } : {}) });
