@@ -192,12 +192,6 @@ export function createAdmission({
 /** The client's connection, when the app is served by @hono/node-server (not for app.request in tests). */
 export const connectionOf = (c: Context<AppEnv>): Connection | undefined => (c.env as { outgoing?: Connection } | undefined)?.outgoing;
 
-/**
- * The in-flight bound as the first middleware of POST /checkout: holds a slot for the rest of the
- * request, or answers 503. Counts refusals as `orders_checkout_total{outcome="shed"}`, every wait in
- * `orders_checkout_wait_seconds{result}` (admitted, waited_out, gone) and the queue in
- * `orders_checkout_waiting`.
- */
 const slots = new WeakMap<Context<AppEnv>, { ticket: Ticket; admission: Admission }>();
 
 /**
@@ -215,6 +209,12 @@ export function stepAside(c: Context<AppEnv>): (() => Promise<void>) | undefined
   };
 }
 
+/**
+ * The in-flight bound as the first middleware of POST /checkout: holds a slot for the rest of the
+ * request, or answers 503. Counts refusals as `orders_checkout_total{outcome="shed"}`, every wait in
+ * `orders_checkout_wait_seconds{result}` (admitted, waited_out, gone) and the queue in
+ * `orders_checkout_waiting`.
+ */
 export function admit({ admission, metrics, maxWaitMs }: { admission: Admission; metrics: Metrics; maxWaitMs: number }): MiddlewareHandler<AppEnv> {
   const outcomes = checkoutOutcomes(metrics);
   const limitS = Math.max(maxWaitMs / 1000, 0.01); // the last bucket is the limit: a wait that reached it
