@@ -24,15 +24,6 @@ export function parseBatches(text: string): Record<string, ConsumerBatches> {
   return batches;
 }
 
-/**
- * Reads every service's /metrics; a service that does not answer is left out. Several processes of one
- * service (--orders-instances) share its durables: their batches add up.
- */
-export async function consumerBatches(metricsUrls: string[]): Promise<Record<string, ConsumerBatches>> {
-  const texts = await Promise.all(metricsUrls.map((url) => fetch(url, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => "")));
-  return mergeBatches(texts.map(parseBatches));
-}
-
 /** The batches of several processes, each consumer's added up. */
 export function mergeBatches(parts: Array<Record<string, ConsumerBatches>>): Record<string, ConsumerBatches> {
   const all: Record<string, ConsumerBatches> = {};
@@ -52,7 +43,3 @@ export function parseCheckouts(text: string): number {
   return total;
 }
 
-/** parseCheckouts of a process of orders; 0 if it does not answer. */
-export async function checkoutsAnswered(metricsUrl: string): Promise<number> {
-  return parseCheckouts(await fetch(metricsUrl, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => ""));
-}

@@ -1,6 +1,6 @@
 import { loadavg } from "node:os";
 import { startNatsServer, type ServiceName } from "@checkout/testing";
-import type { BenchOptions } from "../options.ts";
+import { processesOf, type BenchOptions } from "../options.ts";
 import { planRun } from "../plan/plan.ts";
 import { epochNow, sleep } from "../clock.ts";
 import { startBenchSystem } from "../system/start.ts";
@@ -13,7 +13,7 @@ import { startResourceSampler, type Watched } from "../observe/resources.ts";
 import { settle, waitForQuiet, type Settlement } from "../observe/settle.ts";
 import { commitCounts, streamStats } from "../observe/streams.ts";
 import { resetStatements, topStatements } from "../observe/pg-statements.ts";
-import { checkoutsAnswered, consumerBatches } from "../observe/batches.ts";
+import { mergeBatches, parseBatches, parseCheckouts } from "../observe/batches.ts";
 import { startGrowthProbe, type GrowthProbe } from "../observe/growth.ts";
 import { measureJetStreamRate } from "../raw/jetstream-rate.ts";
 import { measurePostgresRate } from "../raw/postgres-rate.ts";
@@ -78,11 +78,13 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
     progress.done();
 
     const watch = await watchOutcomes(system.nats.url);
-    // --orders-instances: the others are orders-2, orders-3, … in the tables
-    const extraOrders = bench.orders.slice(1).map((instance, i) => ({ name: `orders-${i + 2}`, instance }));
+    // every process of the services, as the tables name them (orders-2, … with --orders-instances)
+    const ordersNames = processesOf(["orders"], bench.orders.length);
+    const processes = SERVICES.filter((name) => system.services[name]).flatMap((name) =>
+      name === "orders" ? bench.orders.map((instance, i) => ({ name: ordersNames[i]!, instance })) : [{ name, instance: system.services[name] }],
+    );
     const watched: Watched[] = [
-      ...SERVICES.filter((name) => system.services[name]).map((name) => ({ name, metricsUrl: `${system.url(name)}/metrics`, port: system.services[name].port })),
-      ...extraOrders.map(({ name, instance }) => ({ name, metricsUrl: `${instance.url}/metrics`, port: instance.port })),
+      ...processes.map(({ name, instance }) => ({ name, metricsUrl: `${instance.url}/metrics`, port: instance.port })),
       ...(full ? [{ name: "stripe-sim", port: system.services["stripe-sim"].port }] : []),
       { name: "nats-server", port: system.nats.port },
       ...(bench.pg.kind === "private" ? [{ name: "postgres", port: bench.pg.port, children: true, rss: false }] : []),
@@ -170,15 +172,12 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       progress.log(`audit (${audit.source}): ${audit.ok ? "ok" : "VIOLATIONS"}`);
       if ([...final.values()].some((o) => o.status !== "COMPLETED" && o.status !== "CANCELLED")) stuck = await describeStuck({ orders: db("orders"), inventory: db("inventory"), payments: db("payments") });
     }
-    const batches = await consumerBatches([...SERVICES.filter((name) => system.services[name]).map((name) => `${system.url(name)}/metrics`), ...extraOrders.map(({ instance }) => `${instance.url}/metrics`)]);
-    const byOrdersInstance =
-      extraOrders.length > 0
-        ? Object.fromEntries(await Promise.all([{ name: "orders", instance: system.services.orders }, ...extraOrders].map(async ({ name, instance }) => [name, await checkoutsAnswered(`${instance.url}/metrics`)] as const)))
-        : undefined;
-    const serviceLogs = Object.fromEntries([
-      ...SERVICES.filter((name) => system.services[name]).map((name) => [name, system.services[name].output()]),
-      ...extraOrders.map(({ name, instance }) => [name, instance.output()]),
-    ]);
+    // each process's /metrics once (a process that does not answer counts nothing): its consumers' batches
+    // (several processes of a service share their durables: they add up) and, for orders, its checkouts
+    const metrics = await Promise.all(processes.map(({ instance }) => fetch(`${instance.url}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => "")));
+    const batches = mergeBatches(metrics.map(parseBatches));
+    const byOrdersInstance = bench.orders.length > 1 ? Object.fromEntries(processes.flatMap(({ name }, i) => (ordersNames.includes(name) ? [[name, parseCheckouts(metrics[i]!)]] : []))) : undefined;
+    const serviceLogs = Object.fromEntries(processes.map(({ name, instance }) => [name, instance.output()]));
     await sampler.stop();
     await watch.stop();
     const statements = options.pgStatements && bench.pg.kind === "private" ? await topStatements(bench.pg.adminUrl, dbService) : undefined;

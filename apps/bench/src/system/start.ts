@@ -75,34 +75,24 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDel
   const cluster = options.pg === "private" ? await startPostgresCluster({ settings }) : undefined;
   const adminUrl = cluster?.adminUrl ?? PG_URL;
   const server = { host: new URL(adminUrl).hostname, port: Number(new URL(adminUrl).port || 5432) };
-  let proxy: DelayProxy | undefined;
-  let servicesUrl = adminUrl;
-  if (options.pgDelayMs > 0) {
-    try {
-      proxy = await startDelayProxy({ target: server, delayMs: options.pgDelayMs });
-    } catch (error) {
-      await cluster?.stop();
-      throw error;
-    }
-    servicesUrl = onServer(adminUrl, { host: "127.0.0.1", port: proxy.port });
-  }
   const env = benchEnv(options.env, { profile: options.profile });
   // alone, orders still needs an inventory URL (product pages ask it for stock; checkout does not), and
   // no order is ever decided or finished: the open-orders bound would refuse everything after the first
   // 1,000, and the hot-SKU gate would let 128 orders of a SKU through every 5 s (ADR 0014)
   if (options.acceptanceOnly) env.orders = { INVENTORY_URL: "http://127.0.0.1:9", CHECKOUT_MAX_OPEN_ORDERS: "0", CHECKOUT_MAX_UNDECIDED_PER_SKU: "0", ...env.orders };
-  let system: TestSystem;
+  let proxy: DelayProxy | undefined;
+  let servicesUrl = adminUrl;
+  let system: TestSystem | undefined;
+  const orders: RunningProcess[] = [];
   try {
+    if (options.pgDelayMs > 0) {
+      proxy = await startDelayProxy({ target: server, delayMs: options.pgDelayMs });
+      servicesUrl = onServer(adminUrl, { host: "127.0.0.1", port: proxy.port });
+    }
     system = await startSystem({ label, env, pgAdminUrl: servicesUrl, built: !options.source, ...(options.acceptanceOnly ? { services: ["orders" as const] } : {}) });
-  } catch (error) {
-    await proxy?.stop();
-    await cluster?.stop();
-    throw error;
-  }
-  // the other instances of orders: the same settings on a port of their own, started one after the other
-  // once the first has migrated the database and made the streams and buckets
-  const orders = [system.services.orders];
-  try {
+    // the other instances of orders: the same settings on a port of their own, started one after the other
+    // once the first has migrated the database and made the streams and buckets
+    orders.push(system.services.orders);
     for (let n = 2; n <= options.ordersInstances; n++) {
       const port = await freePort();
       const instance = spawnService("orders", `http://127.0.0.1:${port}`, port, { ...system.services.orders.env, PORT: String(port) }, { built: !options.source });
@@ -110,34 +100,36 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDel
       await instance.start();
     }
   } catch (error) {
+    // a start that fails half-way takes down what it had started
     for (const instance of orders.slice(1)) await instance.kill();
-    await system.stop().catch(() => {});
+    await system?.stop().catch(() => {});
     await proxy?.stop();
     await cluster?.stop();
     throw error;
   }
-  const urlsOf = (instance: RunningProcess) => ({ orders: instance.url, inventory: system.url("inventory"), stripe: system.url("stripe-sim") });
+  const started = system;
+  const urlsOf = (instance: RunningProcess) => ({ orders: instance.url, inventory: started.url("inventory"), stripe: started.url("stripe-sim") });
   const httpFetch = createHttpFetch();
   let shoppers = 0;
   return {
-    system,
+    system: started,
     shop: shopper(urlsOf(orders[0]!), { fetch: httpFetch }),
     newShopper: () => shopper(urlsOf(orders[shoppers++ % orders.length]!), { fetch: httpFetch }),
     orders,
     httpFetch,
-    databaseUrls: Object.fromEntries(Object.entries(system.databases).map(([service, db]) => [service, onServer(db.url, server)])),
+    databaseUrls: Object.fromEntries(Object.entries(started.databases).map(([service, db]) => [service, onServer(db.url, server)])),
     pg: { kind: cluster ? "private" : "shared", adminUrl, port: server.port, servicesUrl, ...(proxy ? { proxy: { port: proxy.port, delayMs: options.pgDelayMs } } : {}) },
     env,
     async setPaymentLatency(latencyMs) {
       // the simulator's control API, not the shop's: POST /_sim/config
-      const response = await fetch(`${system.url("stripe-sim")}/_sim/config`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ latencyMs }) });
+      const response = await fetch(`${started.url("stripe-sim")}/_sim/config`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ latencyMs }) });
       if (!response.ok) throw new Error(`stripe-sim refused latencyMs=${latencyMs}: ${response.status} ${await response.text()}`);
     },
     async stop() {
       httpFetch.close();
       try {
         for (const instance of orders.slice(1)) await instance.stop();
-        await system.stop();
+        await started.stop();
       } finally {
         await proxy?.stop();
         await cluster?.stop();
