@@ -54,6 +54,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
     .option("--payment-latency-ms <ms>", "stripe-sim latency for every provider call", number("--payment-latency-ms"), d.paymentLatencyMs)
     .option("--max-in-flight <n>", "open loop: requests in flight above this wait (still timed from their schedule)", number("--max-in-flight", { min: 1, integer: true }), d.maxInFlight)
     .option("--retries <n>", "press again after a 503's Retry-After (same Idempotency-Key), at most n times; latency counts from the first press", number("--retries", { min: 0, integer: true }), d.retries)
+    .option("--warm-buyers <n>", "flash-sale: before the clock, n buyers of another SKU that is sold out press checkout, and the system settles (services that have run the sale's code)", number("--warm-buyers", { min: 0, integer: true }), d.warmBuyers)
     .option("--acceptance-only", "start only the orders service and measure acceptance alone (no saga, no audit)")
     .option("--source", "run the services' TypeScript through tsx (as the tests do) instead of the bundles of npm run build, which the production image runs")
     .option("--probe-every <s>", "soak: seconds between two counts of every table, stream, bucket and backlog", number("--probe-every", { min: 1 }), d.probeEveryS)
@@ -98,6 +99,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
         paymentLatencyMs: flags.paymentLatencyMs,
         maxInFlight: flags.maxInFlight,
         retries: flags.retries,
+        warmBuyers: flags.warmBuyers,
         probeEveryS: flags.probeEvery,
         warmupS: flags.warmup,
         settleTimeoutS: flags.settleTimeout,
@@ -125,6 +127,9 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
       // shoppers take turns between the processes of orders: with some left over, one would get more
       if (options.users > 0 && options.users % options.ordersInstances !== 0) {
         throw new InvalidArgumentError(`--users (${options.users}) must be a multiple of --orders-instances (${options.ordersInstances}), or 0`);
+      }
+      if (options.warmBuyers > 0 && (scenario !== "flash-sale" || options.acceptanceOnly)) {
+        throw new InvalidArgumentError("--warm-buyers is for a flash-sale run with the saga (a sold-out SKU's first wave must be decided by inventory)");
       }
       const result = await runBench(options);
       const { file, logs } = saveResult(result, options);

@@ -37,6 +37,13 @@ export interface BenchOptions {
    */
   retries: number;
   /**
+   * flash-sale: before the clock, this many buyers of another SKU that is sold out (WARM_UP_SKU) press
+   * checkout at the sale's concurrency, and the system is left to settle: the sale then meets services
+   * that have run its code paths, as a shop's have before its sale (V8 has optimized them, the
+   * statements are prepared), instead of processes started seconds before it. 0: none
+   */
+  warmBuyers: number;
+  /**
    * start only the orders service and measure acceptance alone (no saga, no audit): the checkout path's
    * capacity when the rest of the system is not competing for the same cores
    */
@@ -104,6 +111,7 @@ export const DEFAULTS: Omit<BenchOptions, "scenario"> = {
   paymentLatencyMs: 300,
   maxInFlight: 4_000,
   retries: 0,
+  warmBuyers: 0,
   acceptanceOnly: false,
   source: false,
   probeEveryS: 30,

@@ -36,6 +36,16 @@ export function mergeBatches(parts: Array<Record<string, ConsumerBatches>>): Rec
   return all;
 }
 
+/** The batches since `before` (a warm-up's are not the run's): each consumer's counts less their earlier values. */
+export function batchesSince(after: Record<string, ConsumerBatches>, before: Record<string, ConsumerBatches>): Record<string, ConsumerBatches> {
+  const since: Record<string, ConsumerBatches> = {};
+  for (const [consumer, { transactions, messages }] of Object.entries(after)) {
+    const diff = { transactions: transactions - (before[consumer]?.transactions ?? 0), messages: messages - (before[consumer]?.messages ?? 0) };
+    if (diff.transactions > 0) since[consumer] = { ...diff, mean: Math.round((diff.messages / diff.transactions) * 10) / 10 };
+  }
+  return since;
+}
+
 /** From orders' Prometheus text: the presses of POST /api/checkout it answered, every outcome (orders_checkout_total). */
 export function parseCheckouts(text: string): number {
   let total = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeBatches, parseBatches, parseCheckouts } from "./batches.ts";
+import { batchesSince, mergeBatches, parseBatches, parseCheckouts } from "./batches.ts";
 
 describe("parseBatches", () => {
   it("reads the sum and count of consumer_batch_messages per consumer", () => {
@@ -26,6 +26,21 @@ describe("mergeBatches", () => {
     expect(mergeBatches([first, second])).toEqual({
       "orders-inventory": { transactions: 25, messages: 300, mean: 12 },
       "orders-payments": { transactions: 1, messages: 3, mean: 3 },
+    });
+  });
+});
+
+describe("batchesSince", () => {
+  it("counts each consumer's batches after the earlier read (a warm-up's are not the run's), and leaves out a consumer with none since", () => {
+    const before = { "orders-inventory": { transactions: 4, messages: 130, mean: 32.5 }, "inventory-orders": { transactions: 3, messages: 20, mean: 6.7 } };
+    const after = {
+      "orders-inventory": { transactions: 24, messages: 380, mean: 15.8 },
+      "inventory-orders": { transactions: 3, messages: 20, mean: 6.7 },
+      "orders-payments": { transactions: 2, messages: 5, mean: 2.5 },
+    };
+    expect(batchesSince(after, before)).toEqual({
+      "orders-inventory": { transactions: 20, messages: 250, mean: 12.5 },
+      "orders-payments": { transactions: 2, messages: 5, mean: 2.5 },
     });
   });
 });

@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { jetstream, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
+import { DeliverPolicy, jetstream, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
 
 export interface Outcome {
   kind: "completed" | "cancelled";
@@ -28,15 +28,16 @@ const nanosToMs = (nanos: bigint) => Number(nanos / 1_000n) / 1_000;
  * busy), matched to orders by the last subject token. The time kept is the stream's timestamp, so a
  * slow reader does not inflate latencies. An OrderCancelled is the decision to cancel: an order with
  * money or stock held is CANCELLING until its compensations are confirmed (see the orders DB for that).
+ * Each stream is read from after its mark in `since` (streamMarks): a warm-up's orders are not counted.
  */
-export async function watchOutcomes(natsUrl: string): Promise<OutcomeWatch> {
+export async function watchOutcomes(natsUrl: string, since: Record<string, number>): Promise<OutcomeWatch> {
   const nc: NatsConnection = await connect({ servers: natsUrl, name: "bench-outcomes" });
   const js = jetstream(nc);
   const outcomes = new Map<string, Outcome>();
   const counts = { placed: 0, decided: 0, completed: 0, cancelled: 0 };
   const subscriptions: Array<{ messages: ConsumerMessages; done: Promise<void> }> = [];
   const follow = async (stream: string, filter: string, onMessage: (msg: JsMsg) => void, { headersOnly = false } = {}) => {
-    const consumer = await js.consumers.get(stream, { filter_subjects: filter, headers_only: headersOnly });
+    const consumer = await js.consumers.get(stream, { filter_subjects: filter, headers_only: headersOnly, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: (since[stream] ?? 0) + 1 });
     const messages = await consumer.consume({ max_messages: 2_048 });
     const done = (async () => {
       for await (const msg of messages) onMessage(msg);

@@ -11,31 +11,55 @@ export interface StreamStats {
   /** from the first event stored to the last, over the four streams */
   spanS: number;
   perSecond: number;
+  /** dead letters */
   dlq: number;
-  /** writes to the KV bucket `idempotency` (its last sequence) */
+  /** writes to the KV bucket `idempotency` */
   idempotencyKvWrites: number;
 }
 
-/** What the run wrote to JetStream: event counts per stream and the span they were written over. */
-export async function streamStats(natsUrl: string): Promise<StreamStats> {
+/** The streams a run counts: the four saga streams, the dead letters and the idempotency bucket. */
+const COUNTED = [...SAGA_STREAMS, "DLQ", "KV_idempotency"] as const;
+
+/** Each counted stream's last sequence now: what is stored after it is the run's (`streamStats`). */
+export async function streamMarks(natsUrl: string): Promise<Record<string, number>> {
   const nc = await connect({ servers: natsUrl, name: "bench-streams" });
   try {
     const jsm = await jetstreamManager(nc);
+    const marks: Record<string, number> = {};
+    for (const name of COUNTED) marks[name] = (await jsm.streams.info(name).catch(() => undefined))?.state.last_seq ?? 0;
+    return marks;
+  } finally {
+    await nc.close();
+  }
+}
+
+/**
+ * What the run wrote to JetStream after `since` (streamMarks; a warm-up before the clock is not counted):
+ * event counts per stream and the span they were written over.
+ */
+export async function streamStats(natsUrl: string, since: Record<string, number>): Promise<StreamStats> {
+  const nc = await connect({ servers: natsUrl, name: "bench-streams" });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const written = async (name: string) => {
+      const last = (await jsm.streams.info(name).catch(() => undefined))?.state.last_seq ?? 0;
+      return { last, count: Math.max(0, last - (since[name] ?? 0)) };
+    };
     const events: Record<string, number> = {};
     let first = Number.POSITIVE_INFINITY;
     let last = 0;
     for (const name of SAGA_STREAMS) {
-      const { state } = await jsm.streams.info(name);
-      events[name] = state.messages;
-      if (state.messages > 0) {
-        first = Math.min(first, Date.parse(state.first_ts));
-        last = Math.max(last, Date.parse(state.last_ts));
-      }
+      const { count, last: lastSeq } = await written(name);
+      events[name] = count;
+      if (count === 0) continue;
+      const [firstMsg, lastMsg] = await Promise.all([jsm.streams.getMessage(name, { seq: lastSeq - count + 1 }), jsm.streams.getMessage(name, { seq: lastSeq })]);
+      if (firstMsg) first = Math.min(first, firstMsg.time.getTime());
+      if (lastMsg) last = Math.max(last, lastMsg.time.getTime());
     }
     const total = Object.values(events).reduce((a, b) => a + b, 0);
     const spanS = last > first ? (last - first) / 1_000 : 0;
-    const dlq = (await jsm.streams.info("DLQ").catch(() => undefined))?.state.messages ?? 0;
-    const kv = (await jsm.streams.info("KV_idempotency").catch(() => undefined))?.state.last_seq ?? 0;
+    const dlq = (await written("DLQ")).count;
+    const kv = (await written("KV_idempotency")).count;
     return { events, total, spanS: Math.round(spanS * 100) / 100, perSecond: spanS > 0 ? Math.round(total / spanS) : 0, dlq, idempotencyKvWrites: kv };
   } finally {
     await nc.close();

@@ -4,6 +4,7 @@ import type { StreamStats } from "../observe/streams.ts";
 import type { JetStreamRate } from "../raw/jetstream-rate.ts";
 import type { PostgresRate } from "../raw/postgres-rate.ts";
 import type { BaselineResult } from "../baseline/run.ts";
+import type { WarmUp } from "../run/warm-up.ts";
 import type { AuditResult } from "../verify/audit.ts";
 import type { StuckOrder } from "../verify/stuck.ts";
 import type { StatementCost } from "../observe/pg-statements.ts";
@@ -71,6 +72,8 @@ export interface BenchResult {
      * orders_checkout_total (every outcome; a press again after a 503 counts again)
      */
     byOrdersInstance?: Record<string, number>;
+    /** --warm-buyers: the sold-out sale before the clock (run/warm-up.ts); nothing of it is counted above */
+    warmUp?: WarmUp;
   };
   acceptance: { perSec: number; latencyMs: LatencySummary };
   saga: {

@@ -19,6 +19,8 @@ export function headlineRows(r: BenchResult): string[][] {
   if (r.options.acceptanceOnly) {
     rows.splice(3, 1, ["saga", "not run", "--acceptance-only: the orders service alone; nothing consumed OrderPlaced"]);
   }
+  const w = r.load.warmUp;
+  if (w) rows.unshift(["warm-up (not counted)", `${n(w.buyers)} buyers of ${w.sku}`, `sold out: ${n(w.accepted)} answered 202 in ${n(w.seconds, 1)} s, quiet ${n(w.settleS, 1)} s later; then the clock started`]);
   if (c.count > 0) rows.push(["compensated p50 / p99", `${ms(c.p50)} / ${ms(c.p99)}`, `${n(c.count)} orders CANCELLING → CANCELLED`]);
   const sagaRows = (more: string[][]) => (r.options.acceptanceOnly ? [] : more);
   if (Object.keys(r.load.networkErrors).length) rows.push(["no answer", n(Object.values(r.load.networkErrors).reduce((a, b) => a + b, 0)), Object.entries(r.load.networkErrors).map(([k, v]) => `${k} × ${n(v)}`).join("; ")]);

@@ -11,9 +11,9 @@ import { runClosedLoop } from "../load/closed-loop.ts";
 import { watchOutcomes } from "../observe/outcomes.ts";
 import { startResourceSampler, type Watched } from "../observe/resources.ts";
 import { settle, waitForQuiet, type Settlement } from "../observe/settle.ts";
-import { commitCounts, streamStats } from "../observe/streams.ts";
+import { commitCounts, streamMarks, streamStats } from "../observe/streams.ts";
 import { resetStatements, topStatements } from "../observe/pg-statements.ts";
-import { mergeBatches, parseBatches, parseCheckouts } from "../observe/batches.ts";
+import { batchesSince, mergeBatches, parseBatches, parseCheckouts } from "../observe/batches.ts";
 import { startGrowthProbe, type GrowthProbe } from "../observe/growth.ts";
 import { measureJetStreamRate } from "../raw/jetstream-rate.ts";
 import { measurePostgresRate } from "../raw/postgres-rate.ts";
@@ -25,6 +25,7 @@ import { createProgress, type Progress } from "../report/progress.ts";
 import type { BenchResult } from "../report/result.ts";
 import { machineInfo } from "./machine.ts";
 import { composeResult, type RunFacts } from "./compose.ts";
+import { warmUp, type WarmUp } from "./warm-up.ts";
 
 const SERVICES: ServiceName[] = ["orders", "inventory", "payments", "shipping", "notifications"];
 /** PostgreSQL publishes a backend's commit counts within ~10 s of its going idle (PG 15 pgstat). */
@@ -77,7 +78,26 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
     });
     progress.done();
 
-    const watch = await watchOutcomes(system.nats.url);
+    let warmed: WarmUp | undefined;
+    if (options.warmBuyers > 0) {
+      progress.update({ phase: "warm-up", elapsedS: 0, note: `${options.warmBuyers} buyers of a sold-out SKU, then quiet` });
+      warmed = await warmUp({
+        buyers: options.warmBuyers,
+        concurrency: plan.load.kind === "closed" ? plan.load.concurrency : 1,
+        retries: options.retries,
+        shop,
+        newShopper: bench.newShopper,
+        urls: { nats: system.nats.url, orders: bench.databaseUrls.orders!, notifications: bench.databaseUrls.notifications! },
+        deadline: epochNow() + options.settleTimeoutS * 1_000,
+        statsFlushMs: PG_STATS_FLUSH_MS,
+      });
+      progress.done();
+      progress.log(`warm-up: ${warmed.buyers} buyers of ${warmed.sku} (sold out) answered in ${warmed.seconds} s, quiet ${warmed.settleS} s later`);
+    }
+
+    // what is stored from here on is the run's: a warm-up before it is not counted
+    const marks = await streamMarks(system.nats.url);
+    const watch = await watchOutcomes(system.nats.url, marks);
     // every process of the services, as the tables name them (orders-2, … with --orders-instances)
     const ordersNames = processesOf(["orders"], bench.orders.length);
     const processes = SERVICES.filter((name) => system.services[name]).flatMap((name) =>
@@ -96,6 +116,10 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
     growth = options.scenario === "soak" ? await startGrowthProbe({ natsUrl: system.nats.url, databases: bench.databaseUrls, everyMs: options.probeEveryS * 1_000 }) : undefined;
     const dbService = Object.fromEntries(Object.entries(system.databases).map(([service, db]) => [db.name, service]));
     const commitsBefore = await commitCounts(bench.pg.adminUrl, Object.keys(dbService));
+    // each process's /metrics (a process that does not answer counts nothing): its consumers' batches (several
+    // processes of a service share their durables: they add up) and, for orders, its checkouts
+    const readMetrics = () => Promise.all(processes.map(({ instance }) => fetch(`${instance.url}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => "")));
+    const metricsBefore = await readMetrics();
 
     const ledger = createLedger(plan.orders.length);
     const loadStarted = epochNow();
@@ -160,7 +184,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
     const commitsAfter = await commitCounts(bench.pg.adminUrl, Object.keys(dbService));
     const [final, compensated] = await Promise.all([finalOrders(ordersDb), compensatedAt(ordersDb)]);
     await ordersDb.end();
-    const streams = await streamStats(system.nats.url);
+    const streams = await streamStats(system.nats.url, marks);
     if (full) {
       const accepted = ledger.orderId.filter((id): id is string => id !== undefined);
       const db = (name: string) => bench.databaseUrls[name]!;
@@ -172,11 +196,10 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       progress.log(`audit (${audit.source}): ${audit.ok ? "ok" : "VIOLATIONS"}`);
       if ([...final.values()].some((o) => o.status !== "COMPLETED" && o.status !== "CANCELLED")) stuck = await describeStuck({ orders: db("orders"), inventory: db("inventory"), payments: db("payments") });
     }
-    // each process's /metrics once (a process that does not answer counts nothing): its consumers' batches
-    // (several processes of a service share their durables: they add up) and, for orders, its checkouts
-    const metrics = await Promise.all(processes.map(({ instance }) => fetch(`${instance.url}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => "")));
-    const batches = mergeBatches(metrics.map(parseBatches));
-    const byOrdersInstance = bench.orders.length > 1 ? Object.fromEntries(processes.flatMap(({ name }, i) => (ordersNames.includes(name) ? [[name, parseCheckouts(metrics[i]!)]] : []))) : undefined;
+    const metrics = await readMetrics();
+    const batches = batchesSince(mergeBatches(metrics.map(parseBatches)), mergeBatches(metricsBefore.map(parseBatches)));
+    const byOrdersInstance =
+      bench.orders.length > 1 ? Object.fromEntries(processes.flatMap(({ name }, i) => (ordersNames.includes(name) ? [[name, parseCheckouts(metrics[i]!) - parseCheckouts(metricsBefore[i]!)]] : []))) : undefined;
     const serviceLogs = Object.fromEntries(processes.map(({ name, instance }) => [name, instance.output()]));
     await sampler.stop();
     await watch.stop();
@@ -205,7 +228,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       machine: { ...machine, loadAfter: loadavg().map((v) => Math.round(v * 100) / 100) },
       system: { postgres: bench.pg.kind, ...(bench.pg.proxy ? { pgDelayMs: bench.pg.proxy.delayMs } : {}), env: bench.env },
       ledger,
-      load: { ...load, ...(byOrdersInstance ? { byOrdersInstance } : {}) },
+      load: { ...load, ...(byOrdersInstance ? { byOrdersInstance } : {}), warmUp: warmed },
       outcomes: watch.outcomes,
       settlement: { ...settlement, systemQuietAt: settlement.systemQuietAt ?? quietAt },
       final,

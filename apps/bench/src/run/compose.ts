@@ -11,6 +11,7 @@ import type { FinalOrder } from "../verify/orders-db.ts";
 import type { AuditResult } from "../verify/audit.ts";
 import type { StuckOrder } from "../verify/stuck.ts";
 import type { BaselineResult } from "../baseline/run.ts";
+import type { WarmUp } from "./warm-up.ts";
 import type { JetStreamRate } from "../raw/jetstream-rate.ts";
 import type { PostgresRate } from "../raw/postgres-rate.ts";
 import { createRecorder, summarize } from "../stats/latency.ts";
@@ -29,7 +30,7 @@ export interface RunFacts {
   machine: BenchResult["machine"];
   system: BenchResult["system"];
   ledger: Ledger;
-  load: { startedAt: number; endedAt: number; open?: OpenLoopReport; byOrdersInstance?: Record<string, number> };
+  load: { startedAt: number; endedAt: number; open?: OpenLoopReport; byOrdersInstance?: Record<string, number>; warmUp?: WarmUp | undefined };
   outcomes: Map<string, Outcome>;
   settlement: Settlement;
   final: Map<string, FinalOrder>;
@@ -168,6 +169,7 @@ export function composeResult(f: RunFacts): BenchResult {
       retried: ledger.retried,
       unsent: f.load.open?.unsent ?? 0,
       ...(f.load.byOrdersInstance ? { byOrdersInstance: f.load.byOrdersInstance } : {}),
+      ...(f.load.warmUp ? { warmUp: f.load.warmUp } : {}),
       windowS: round(windowMs / 1_000, 2),
       generator: {
         sendLagMs: { p50: f.load.open?.sendLag.p50 ?? 0, p99: f.load.open?.sendLag.p99 ?? 0, max: f.load.open?.sendLag.max ?? 0 },

@@ -1,0 +1,74 @@
+import type { shopper } from "@checkout/testing";
+import { epochNow, sleep } from "../clock.ts";
+import { runClosedLoop } from "../load/closed-loop.ts";
+import { WARM_UP_SKU, type PlannedOrder } from "../plan/plan.ts";
+import { precreateCarts, setStock } from "../system/carts.ts";
+import { checkoutOne, createLedger } from "../system/checkout.ts";
+import { waitForQuiet } from "../observe/settle.ts";
+import { openReader, unfinishedOrders } from "../verify/orders-db.ts";
+
+type Shop = ReturnType<typeof shopper>;
+
+export interface WarmUp {
+  sku: string;
+  buyers: number;
+  /** answered 202: placed, or refused at checkout as sold out (CANCELLED) */
+  accepted: number;
+  /** from the first press to the last answer */
+  seconds: number;
+  /** from the last answer until every order of it was finished and the system quiet */
+  settleS: number;
+}
+
+/**
+ * `--warm-buyers n`: a sale of a SKU that is sold out (WARM_UP_SKU, stock 0) before the clock starts. Its
+ * buyers press checkout `concurrency` at a time, as the sale's will; the first wave goes through the saga
+ * and inventory rejects it, and the rest are refused at checkout. Then it waits until every order of it is
+ * finished, the consumers are drained, and PostgreSQL has published the commits (`statsFlushMs`), so that
+ * nothing of it is counted in the run. The sale's SKU, its stock, gate and sold-out hint are untouched.
+ */
+export async function warmUp({
+  buyers,
+  concurrency,
+  retries,
+  shop,
+  newShopper,
+  urls,
+  deadline,
+  statsFlushMs,
+}: {
+  buyers: number;
+  concurrency: number;
+  retries: number;
+  /** the operator's client, which sets stock */
+  shop: Shop;
+  newShopper: () => Shop;
+  urls: { nats: string; orders: string; notifications: string };
+  deadline: number;
+  statsFlushMs: number;
+}): Promise<WarmUp> {
+  await setStock(shop, { [WARM_UP_SKU]: 0 });
+  const orders = Array.from({ length: buyers }, (): PlannedOrder => ({ sku: WARM_UP_SKU, qty: 1, intent: "ok", cancelAfterMs: 0 }));
+  const shoppers = Array.from({ length: Math.min(buyers, 10_000) }, newShopper);
+  const shopOf = (index: number) => shoppers[index % shoppers.length]!;
+  const carts = await precreateCarts(shopOf, orders, { concurrency: 64 });
+  const ledger = createLedger(buyers);
+  const { startedAt, endedAt } = await runClosedLoop({ count: buyers, concurrency, fire: (index, at) => checkoutOne(shopOf(index), ledger, index, orders[index]!, carts[index]!, at, retries) });
+
+  const ordersDb = openReader(urls.orders);
+  const notificationsDb = openReader(urls.notifications);
+  try {
+    while ((await unfinishedOrders(ordersDb)) > 0) {
+      if (epochNow() > deadline) throw new Error(`the warm-up's orders were still unfinished after ${Math.round((deadline - startedAt) / 1_000)} s`);
+      await sleep(250);
+    }
+    const quietAt = await waitForQuiet({ natsUrl: urls.nats, notifications: notificationsDb, deadline });
+    if (!quietAt) throw new Error("the consumers or the mail worker were still busy at the end of the warm-up's wait");
+    await sleep(statsFlushMs);
+    return { sku: WARM_UP_SKU, buyers, accepted: ledger.accepted, seconds: round((endedAt - startedAt) / 1_000), settleS: round((quietAt - endedAt) / 1_000) };
+  } finally {
+    await Promise.all([ordersDb.end(), notificationsDb.end()]);
+  }
+}
+
+const round = (seconds: number) => Math.round(seconds * 100) / 100;
