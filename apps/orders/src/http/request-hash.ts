@@ -1,17 +1,29 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const sha256 = (text: string) => hash("sha256", text, "hex");
 
-/** JSON with object keys sorted at every level, so equal values always give equal text. */
+/**
+ * JSON with object keys sorted at every level, so equal values always give equal text. Its text is what
+ * stored request hashes were computed from (orders.request_hash, the idempotency bucket): it must not
+ * change. Keys sort by UTF-16 code units (`sort()`'s order); members that are undefined are left out, and
+ * undefined in an array is null, as JSON.stringify does. On every checkout: written as loops, without the
+ * arrays of entries that a map and join would allocate.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let text = "[";
+    for (let i = 0; i < value.length; i++) text += (i > 0 ? "," : "") + canonicalJson(value[i] ?? null);
+    return `${text}]`;
   }
-  return JSON.stringify(value);
+  const record = value as Record<string, unknown>;
+  let text = "{";
+  for (const key of Object.keys(record).sort()) {
+    const member = record[key];
+    if (member === undefined) continue;
+    text += (text.length > 1 ? "," : "") + JSON.stringify(key) + ":" + canonicalJson(member);
+  }
+  return `${text}}`;
 }
 
 /** sha256 of the canonical JSON of a (validated) request body. */
