@@ -7,7 +7,7 @@ import { cartRoutes } from "./cart-routes.ts";
 import { catalogRoutes } from "./catalog-routes.ts";
 import { checkoutRoutes } from "./checkout-routes.ts";
 import type { OrdersDeps } from "./deps.ts";
-import { createIdempotencyStore } from "./idempotency.ts";
+import { claimLeaseMs, createIdempotencyStore } from "./idempotency.ts";
 import { orderRoutes } from "./order-routes.ts";
 import { cancelRoute } from "./cancel-route.ts";
 import { orderEventsRoute } from "./order-events-route.ts";
@@ -47,7 +47,7 @@ export function createOrdersApp(deps: OrdersDeps): Hono<AppEnv> {
   const catalog = createProductCatalog({ sql, redis, prefix });
   const carts = createCartStore({ redis, prefix, ttlSeconds: deps.cartTtlSeconds });
   const pricing = createCartPricing({ sql, carts, catalog, now });
-  const idempotency = createIdempotencyStore({ kv: deps.idempotency, now, log, scope: "checkout" });
+  const idempotency = createIdempotencyStore({ kv: deps.idempotency, now, log, scope: "checkout", abandonAfterMs: claimLeaseMs(deps.admission.maxWaitMs) });
   const placeOrder = createPlaceOrder({
     sql,
     pricing,

@@ -187,10 +187,11 @@ describe("POST /api/checkout", () => {
 });
 
 describe("claims left by a crashed process", () => {
-  const staleClaim = async (key: string, body: unknown, ageMs: number) => {
+  const staleClaimOn = async (harness: Harness, key: string, body: unknown, ageMs: number) => {
     const record = { state: "in_progress", requestHash: requestHashOf(CheckoutRequest.parse(body)), startedAt: new Date(Date.now() - ageMs).toISOString() };
-    await h.kv.put(idempotencyKvKey("checkout", h.user, key), JSON.stringify(record));
+    await harness.kv.put(idempotencyKvKey("checkout", harness.user, key), JSON.stringify(record));
   };
+  const staleClaim = (key: string, body: unknown, ageMs: number) => staleClaimOn(h, key, body, ageMs);
 
   it("409s while a claim is fresh and takes over one older than 30 s", async () => {
     const cartId = await h.cartWith({ "TOTE-CANVAS": 1 });
@@ -208,6 +209,26 @@ describe("claims left by a crashed process", () => {
     expect(taken.status).toBe(202);
     expect(await ordersWithKey(key)).toBe(1);
     expect(await kvRecord(key)).toMatchObject({ state: "done" });
+  });
+
+  it("counts a claim in progress for twice CHECKOUT_MAX_WAIT_MS and 10 s more when that is longer than 30 s: a live checkout may wait that long at the gate and for a slot again", async () => {
+    const long = await startHarness({ admission: { maxInFlight: 8, maxWaiting: 8, maxWaitMs: 20_000, maxOpenOrders: 0 } });
+    try {
+      const cartId = await long.cartWith({ "TOTE-CANVAS": 1 });
+      const key = newKey();
+      const body = checkoutBody(cartId);
+      const send = () => long.call("POST", "/api/checkout", body, { "Idempotency-Key": key });
+
+      await staleClaimOn(long, key, body, 45_000); // abandoned after 30 s, but a checkout may still hold it
+      expect((await send()).status).toBe(409);
+      expect(await ordersWithKeyOf(long, key)).toBe(0);
+
+      await staleClaimOn(long, key, body, 51_000);
+      expect((await send()).status).toBe(202);
+      expect(await ordersWithKeyOf(long, key)).toBe(1);
+    } finally {
+      await long.close();
+    }
   });
 
   it("answers with the order already in PostgreSQL when the KV record was lost (crash before it was stored)", async () => {

@@ -37,6 +37,14 @@ export interface IdempotencyStore {
   claim(userId: string, idempotencyKey: string, requestHash: string): Promise<Claim>;
 }
 
+/**
+ * How long a claim stays in progress before the next request with its key takes it over as left by a
+ * crashed process: 30 s, or longer when a live checkout may hold it longer. After its claim a checkout can
+ * wait `maxWaitMs` (CHECKOUT_MAX_WAIT_MS) at the hot-SKU gate and as long again for an in-flight slot
+ * afterwards; 10 s more cover the rest of its work.
+ */
+export const claimLeaseMs = (maxWaitMs: number) => Math.max(30_000, 2 * maxWaitMs + 10_000);
+
 export function createIdempotencyStore({
   kv,
   now,
