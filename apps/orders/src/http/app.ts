@@ -47,7 +47,7 @@ export function createOrdersApp(deps: OrdersDeps): Hono<AppEnv> {
   const catalog = createProductCatalog({ sql, redis, prefix });
   const carts = createCartStore({ redis, prefix, ttlSeconds: deps.cartTtlSeconds });
   const pricing = createCartPricing({ sql, carts, catalog, now });
-  const idempotency = createIdempotencyStore({ kv: deps.idempotency, now, log, scope: "checkout", abandonAfterMs: claimLeaseMs(deps.admission.maxWaitMs) });
+  const idempotency = createIdempotencyStore({ kv: deps.idempotency, now, log, scope: "checkout", abandonAfterMs: claimLeaseMs({ gateWaitMs: deps.skuGate?.maxWaitMs ?? 0, slotWaitMs: deps.admission.maxWaitMs }) });
   const placeOrder = createPlaceOrder({
     sql,
     pricing,

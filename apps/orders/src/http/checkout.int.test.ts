@@ -211,19 +211,19 @@ describe("claims left by a crashed process", () => {
     expect(await kvRecord(key)).toMatchObject({ state: "done" });
   });
 
-  it("counts a claim in progress for twice CHECKOUT_MAX_WAIT_MS and 10 s more when that is longer than 30 s: a live checkout may wait that long at the gate and for a slot again", async () => {
-    const long = await startHarness({ admission: { maxInFlight: 8, maxWaiting: 8, maxWaitMs: 20_000, maxOpenOrders: 0 } });
+  it("counts a claim in progress for the gate's wait, the slot's wait and 10 s more when that is longer than 30 s: a live checkout may wait that long after its claim", async () => {
+    const long = await startHarness({ admission: { maxInFlight: 8, maxWaiting: 8, maxWaitMs: 20_000, maxOpenOrders: 0 }, skuGate: { maxPerSku: 128, maxWaiting: 8, maxWaitMs: 15_000 } });
     try {
       const cartId = await long.cartWith({ "TOTE-CANVAS": 1 });
       const key = newKey();
       const body = checkoutBody(cartId);
       const send = () => long.call("POST", "/api/checkout", body, { "Idempotency-Key": key });
 
-      await staleClaimOn(long, key, body, 45_000); // abandoned after 30 s, but a checkout may still hold it
+      await staleClaimOn(long, key, body, 43_000); // abandoned after 30 s, but a checkout may still hold it (15 + 20 + 10 s)
       expect((await send()).status).toBe(409);
       expect(await ordersWithKeyOf(long, key)).toBe(0);
 
-      await staleClaimOn(long, key, body, 51_000);
+      await staleClaimOn(long, key, body, 46_000);
       expect((await send()).status).toBe(202);
       expect(await ordersWithKeyOf(long, key)).toBe(1);
     } finally {

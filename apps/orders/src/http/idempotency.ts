@@ -40,10 +40,12 @@ export interface IdempotencyStore {
 /**
  * How long a claim stays in progress before the next request with its key takes it over as left by a
  * crashed process: 30 s, or longer when a live checkout may hold it longer. After its claim a checkout can
- * wait `maxWaitMs` (CHECKOUT_MAX_WAIT_MS) at the hot-SKU gate and as long again for an in-flight slot
- * afterwards; 10 s more cover the rest of its work.
+ * wait `gateWaitMs` at the hot-SKU gate and `slotWaitMs` for an in-flight slot after it (both
+ * CHECKOUT_MAX_WAIT_MS in the service); 10 s more cover the rest of its work as long as PostgreSQL, Redis
+ * and NATS answer. A stalled database can hold a checkout longer still: the UNIQUE key of its order then
+ * keeps a retry that took over from placing a second one.
  */
-export const claimLeaseMs = (maxWaitMs: number) => Math.max(30_000, 2 * maxWaitMs + 10_000);
+export const claimLeaseMs = ({ gateWaitMs, slotWaitMs }: { gateWaitMs: number; slotWaitMs: number }) => Math.max(30_000, gateWaitMs + slotWaitMs + 10_000);
 
 export function createIdempotencyStore({
   kv,

@@ -27,6 +27,8 @@ export interface SkuGate {
   wake(): void;
   /** decisions may have been missed (the connection to NATS was lost): every undecided order is forgotten */
   missedDecisions(): void;
+  /** the longest a checkout waits here (after it, `sku_busy`) */
+  readonly maxWaitMs: number;
   /** checkouts waiting now */
   waiting(): number;
   /** places taken for `sku` now: orders placed and not decided, and checkouts between the gate and their commit */
@@ -177,6 +179,7 @@ export function createSkuGate({
   };
 
   return {
+    maxWaitMs,
     enter(skus, { connection, onWait } = {}) {
       if (maxPerSku === 0) return pass([]);
       if (forgetOld()) schedule();
