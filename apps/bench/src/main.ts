@@ -54,7 +54,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
     .option("--payment-latency-ms <ms>", "stripe-sim latency for every provider call", number("--payment-latency-ms"), d.paymentLatencyMs)
     .option("--max-in-flight <n>", "open loop: requests in flight above this wait (still timed from their schedule)", number("--max-in-flight", { min: 1, integer: true }), d.maxInFlight)
     .option("--retries <n>", "press again after a 503's Retry-After (same Idempotency-Key), at most n times; latency counts from the first press", number("--retries", { min: 0, integer: true }), d.retries)
-    .option("--warm-buyers <n>", "flash-sale: before the clock, n buyers of another SKU that is sold out press checkout, and the system settles (services that have run the sale's code)", number("--warm-buyers", { min: 0, integer: true }), d.warmBuyers)
+    .option("--warm-buyers <n>", "flash-sale: before the clock, a sale of another SKU (one unit per hundred buyers) to n buyers, and the system settles (services that have run the sale's code)", number("--warm-buyers", { min: 0, integer: true }), d.warmBuyers)
     .option("--acceptance-only", "start only the orders service and measure acceptance alone (no saga, no audit)")
     .option("--source", "run the services' TypeScript through tsx (as the tests do) instead of the bundles of npm run build, which the production image runs")
     .option("--probe-every <s>", "soak: seconds between two counts of every table, stream, bucket and backlog", number("--probe-every", { min: 1 }), d.probeEveryS)
@@ -129,7 +129,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
         throw new InvalidArgumentError(`--users (${options.users}) must be a multiple of --orders-instances (${options.ordersInstances}), or 0`);
       }
       if (options.warmBuyers > 0 && (scenario !== "flash-sale" || options.acceptanceOnly)) {
-        throw new InvalidArgumentError("--warm-buyers is for a flash-sale run with the saga (a sold-out SKU's first wave must be decided by inventory)");
+        throw new InvalidArgumentError("--warm-buyers is for a flash-sale run with the saga (its orders must finish before the clock starts)");
       }
       const result = await runBench(options);
       const { file, logs } = saveResult(result, options);

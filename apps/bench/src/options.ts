@@ -37,8 +37,8 @@ export interface BenchOptions {
    */
   retries: number;
   /**
-   * flash-sale: before the clock, this many buyers of another SKU that is sold out (WARM_UP_SKU) press
-   * checkout at the sale's concurrency, and the system is left to settle: the sale then meets services
+   * flash-sale: before the clock, a sale of another SKU (WARM_UP_SKU, one unit per hundred buyers) to this
+   * many buyers at the sale's concurrency, and the system is left to settle: the sale then meets services
    * that have run its code paths, as a shop's have before its sale (V8 has optimized them, the
    * statements are prepared), instead of processes started seconds before it. 0: none
    */

@@ -8,7 +8,7 @@ export const CATALOG_SKUS = [
   "MUG-TRAVEL", "CAP-NAVY", "TOTE-CANVAS", "SOCKS-STRIPE", "STICKER-PACK", "BOTTLE-STEEL",
 ] as const;
 export const FLASH_SKU = "BOTTLE-STEEL";
-/** `--warm-buyers`: the SKU of the sold-out sale before the clock (run/warm-up.ts), never the flash sale's */
+/** `--warm-buyers`: the SKU of the sale before the clock (run/warm-up.ts), never the flash sale's */
 export const WARM_UP_SKU = "MUG-LOGO";
 
 /** What the shopper means to happen: the run checks each order's fate against it. */

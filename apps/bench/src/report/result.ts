@@ -98,6 +98,11 @@ export interface BenchResult {
     finishedPerSecOverall: number;
     /** first arrival → last outcome on the stream */
     settledS: number | null;
+    /**
+     * orders the outcome watcher saw on the streams at each stage, the run's only (after a warm-up):
+     * OrderPlaced (through the saga), inventory's decision, and the outcomes
+     */
+    seen?: { placed: number; decided: number; completed: number; cancelled: number };
     /** first arrival → every consumer drained and every mail sent */
     systemQuietS: number | null;
     /** final status (and cancel reason) from the orders DB */

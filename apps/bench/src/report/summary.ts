@@ -20,14 +20,16 @@ export function headlineRows(r: BenchResult): string[][] {
     rows.splice(3, 1, ["saga", "not run", "--acceptance-only: the orders service alone; nothing consumed OrderPlaced"]);
   }
   const w = r.load.warmUp;
-  if (w) rows.unshift(["warm-up (not counted)", `${n(w.buyers)} buyers of ${w.sku}`, `sold out: ${n(w.accepted)} answered 202 in ${n(w.seconds, 1)} s, quiet ${n(w.settleS, 1)} s later; then the clock started`]);
+  if (w) rows.unshift(["warm-up (not counted)", `${n(w.buyers)} buyers, ${n(w.units)} units`, `a sale of ${w.sku} before the clock: ${n(w.accepted)} answered 202 in ${n(w.seconds, 1)} s, quiet ${n(w.settleS, 1)} s later`]);
   if (c.count > 0) rows.push(["compensated p50 / p99", `${ms(c.p50)} / ${ms(c.p99)}`, `${n(c.count)} orders CANCELLING → CANCELLED`]);
+  const finishedNote = r.options.acceptanceOnly ? "nothing carried them further (--acceptance-only)" : r.saga.undecided || r.saga.unfinished ? `${r.saga.undecided} undecided, ${r.saga.unfinished} unfinished` : r.saga.settleTimedOut ? "every accepted order finished, after the settle timeout" : "every accepted order finished";
+  const outcomesNote = r.saga.seen && !r.options.acceptanceOnly ? `${finishedNote}; ${n(r.saga.seen.placed)} placed through the saga` : finishedNote;
   const sagaRows = (more: string[][]) => (r.options.acceptanceOnly ? [] : more);
   if (Object.keys(r.load.networkErrors).length) rows.push(["no answer", n(Object.values(r.load.networkErrors).reduce((a, b) => a + b, 0)), Object.entries(r.load.networkErrors).map(([k, v]) => `${k} × ${n(v)}`).join("; ")]);
   rows.push(
     ...sagaRows([["completed sagas/s (in window)", n(r.saga.completedPerSecInWindow, 1), `finished (either way) ${n(r.saga.finishedPerSecInWindow, 1)}/s; overall incl. drain ${n(r.saga.finishedPerSecOverall, 1)}/s`],
     ["settled", r.saga.settledS == null ? "n/a" : `${n(r.saga.settledS, 2)} s`, `first arrival → last outcome; system quiet (consumers drained, mails sent) after ${r.saga.systemQuietS == null ? "n/a" : `${n(r.saga.systemQuietS, 1)} s`}`]]),
-    ["outcomes", Object.entries(r.saga.outcomes).map(([k, v]) => `${k} ${n(v)}`).join(", "), r.options.acceptanceOnly ? "nothing carried them further (--acceptance-only)" : r.saga.undecided || r.saga.unfinished ? `${r.saga.undecided} undecided, ${r.saga.unfinished} unfinished` : r.saga.settleTimedOut ? "every accepted order finished, after the settle timeout" : "every accepted order finished"],
+    ["outcomes", Object.entries(r.saga.outcomes).map(([k, v]) => `${k} ${n(v)}`).join(", "), outcomesNote],
     ...r.saga.stuck.map((s) => [`stuck ${s.orderId.slice(0, 8)}`, `${s.status}${s.cancelReason ? `:${s.cancelReason}` : ""}`, `facts ${s.facts.join(",")}; reservation ${s.reservation ?? "none"}; payment ${s.payment ?? "none"}`]),
     ...sagaRows([["oversold units", n(r.oversold.units), "COMPLETED orders' lines vs stock set"]]),
     ["audit", r.audit.ok === null ? "not run" : r.audit.ok ? "ok" : "VIOLATIONS", `${r.audit.source}${r.audit.checks.filter((x) => !x.ok).map((x) => `; ✗ ${x.name}: ${x.detail}`).join("")}`],

@@ -80,7 +80,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
 
     let warmed: WarmUp | undefined;
     if (options.warmBuyers > 0) {
-      progress.update({ phase: "warm-up", elapsedS: 0, note: `${options.warmBuyers} buyers of a sold-out SKU, then quiet` });
+      progress.update({ phase: "warm-up", elapsedS: 0, note: `a sale of another SKU to ${options.warmBuyers} buyers, then quiet` });
       warmed = await warmUp({
         buyers: options.warmBuyers,
         concurrency: plan.load.kind === "closed" ? plan.load.concurrency : 1,
@@ -92,7 +92,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
         statsFlushMs: PG_STATS_FLUSH_MS,
       });
       progress.done();
-      progress.log(`warm-up: ${warmed.buyers} buyers of ${warmed.sku} (sold out) answered in ${warmed.seconds} s, quiet ${warmed.settleS} s later`);
+      progress.log(`warm-up: ${warmed.buyers} buyers for ${warmed.units} units of ${warmed.sku} answered in ${warmed.seconds} s, quiet ${warmed.settleS} s later`);
     }
 
     // what is stored from here on is the run's: a warm-up before it is not counted
@@ -116,9 +116,10 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
     growth = options.scenario === "soak" ? await startGrowthProbe({ natsUrl: system.nats.url, databases: bench.databaseUrls, everyMs: options.probeEveryS * 1_000 }) : undefined;
     const dbService = Object.fromEntries(Object.entries(system.databases).map(([service, db]) => [db.name, service]));
     const commitsBefore = await commitCounts(bench.pg.adminUrl, Object.keys(dbService));
-    // each process's /metrics (a process that does not answer counts nothing): its consumers' batches (several
-    // processes of a service share their durables: they add up) and, for orders, its checkouts
-    const readMetrics = () => Promise.all(processes.map(({ instance }) => fetch(`${instance.url}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text()).catch(() => "")));
+    // each process's /metrics, here and at the end (undefined: it did not answer): its consumers' batches
+    // (several processes of a service share their durables: they add up) and, for orders, its checkouts
+    const readMetrics = () =>
+      Promise.all(processes.map(({ instance }) => fetch(`${instance.url}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => (r.ok ? r.text() : undefined)).catch(() => undefined)));
     const metricsBefore = await readMetrics();
 
     const ledger = createLedger(plan.orders.length);
@@ -190,16 +191,18 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       const db = (name: string) => bench.databaseUrls[name]!;
       audit = await runAudit({
         urls: { nats: system.nats.url, orders: db("orders"), inventory: db("inventory"), payments: db("payments"), shipping: db("shipping"), notifications: db("notifications"), stripe: system.url("stripe-sim") },
-        stock: plan.stock,
+        stock: { ...plan.stock, ...(warmed ? { [warmed.sku]: warmed.units } : {}) },
         accepted,
       });
       progress.log(`audit (${audit.source}): ${audit.ok ? "ok" : "VIOLATIONS"}`);
       if ([...final.values()].some((o) => o.status !== "COMPLETED" && o.status !== "CANCELLED")) stuck = await describeStuck({ orders: db("orders"), inventory: db("inventory"), payments: db("payments") });
     }
-    const metrics = await readMetrics();
-    const batches = batchesSince(mergeBatches(metrics.map(parseBatches)), mergeBatches(metricsBefore.map(parseBatches)));
-    const byOrdersInstance =
-      bench.orders.length > 1 ? Object.fromEntries(processes.flatMap(({ name }, i) => (ordersNames.includes(name) ? [[name, parseCheckouts(metrics[i]!) - parseCheckouts(metricsBefore[i]!)]] : []))) : undefined;
+    // what each process counted in the run: a process that did not answer either time counts nothing
+    const metricsAfter = await readMetrics();
+    const read = processes.map((_, i) => ({ before: metricsBefore[i], after: metricsAfter[i] }));
+    const batches = mergeBatches(read.map(({ before, after }) => (before === undefined || after === undefined ? {} : batchesSince(parseBatches(after), parseBatches(before)))));
+    const checkouts = read.map(({ before, after }) => (before === undefined || after === undefined ? 0 : parseCheckouts(after) - parseCheckouts(before)));
+    const byOrdersInstance = bench.orders.length > 1 ? Object.fromEntries(processes.flatMap(({ name }, i) => (ordersNames.includes(name) ? [[name, checkouts[i]!]] : []))) : undefined;
     const serviceLogs = Object.fromEntries(processes.map(({ name, instance }) => [name, instance.output()]));
     await sampler.stop();
     await watch.stop();
@@ -230,6 +233,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       ledger,
       load: { ...load, ...(byOrdersInstance ? { byOrdersInstance } : {}), warmUp: warmed },
       outcomes: watch.outcomes,
+      seen: { ...watch.counts },
       settlement: { ...settlement, systemQuietAt: settlement.systemQuietAt ?? quietAt },
       final,
       compensated,

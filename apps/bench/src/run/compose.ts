@@ -32,6 +32,8 @@ export interface RunFacts {
   ledger: Ledger;
   load: { startedAt: number; endedAt: number; open?: OpenLoopReport; byOrdersInstance?: Record<string, number>; warmUp?: WarmUp | undefined };
   outcomes: Map<string, Outcome>;
+  /** the outcome watcher's counts per stage at the end */
+  seen?: BenchResult["saga"]["seen"];
   settlement: Settlement;
   final: Map<string, FinalOrder>;
   compensated: Map<string, number>;
@@ -138,7 +140,9 @@ export function composeResult(f: RunFacts): BenchResult {
 
   const completedOrders = [...f.final.values()].filter((o) => o.status === "COMPLETED");
   const soldBySku = unitsBySku(completedOrders);
-  const oversold = oversoldUnits(plan.stock, soldBySku);
+  // a warm-up's SKU sold too, from its own stock
+  const stock = { ...plan.stock, ...(f.load.warmUp ? { [f.load.warmUp.sku]: f.load.warmUp.units } : {}) };
+  const oversold = oversoldUnits(stock, soldBySku);
   const commits: Record<string, number> = {};
   for (const [db, service] of Object.entries(f.commits.service)) commits[service] = (f.commits.after[db] ?? 0) - (f.commits.before[db] ?? 0);
   const totalCommits = Object.values(commits).reduce((a, b) => a + b, 0);
@@ -194,6 +198,7 @@ export function composeResult(f: RunFacts): BenchResult {
       completedPerSecInWindow: round(completedInWindow / (windowMs / 1_000)),
       finishedPerSecOverall: anyOutcome ? round(decided.length / Math.max(0.001, (lastOutcome - f.load.startedAt) / 1_000)) : 0,
       settledS,
+      ...(f.seen ? { seen: f.seen } : {}),
       systemQuietS: f.settlement.systemQuietAt ? round((f.settlement.systemQuietAt - f.load.startedAt) / 1_000, 2) : null,
       outcomes: countBy(finalOfAccepted, outcomeKey),
       ...(options.scenario === "mixed"
@@ -209,7 +214,7 @@ export function composeResult(f: RunFacts): BenchResult {
         : {}),
     },
     ...(phases ? { phases } : {}),
-    oversold: { units: oversold.total, bySku: oversold.bySku, soldBySku, stock: plan.stock },
+    oversold: { units: oversold.total, bySku: oversold.bySku, soldBySku, stock },
     audit: f.audit,
     events: { ...f.streams, perSaga: round(f.streams.total / Math.max(1, accepted.length), 2) },
     postgres: { commits, total: totalCommits, perSaga: round(totalCommits / Math.max(1, accepted.length), 2), perSecond: round(totalCommits / Math.max(0.001, busyS), 0) },

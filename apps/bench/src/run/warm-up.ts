@@ -11,6 +11,8 @@ type Shop = ReturnType<typeof shopper>;
 
 export interface WarmUp {
   sku: string;
+  /** its stock: one unit per hundred buyers, as in the default sale */
+  units: number;
   buyers: number;
   /** answered 202: placed, or refused at checkout as sold out (CANCELLED) */
   accepted: number;
@@ -21,11 +23,13 @@ export interface WarmUp {
 }
 
 /**
- * `--warm-buyers n`: a sale of a SKU that is sold out (WARM_UP_SKU, stock 0) before the clock starts. Its
- * buyers press checkout `concurrency` at a time, as the sale's will; the first wave goes through the saga
- * and inventory rejects it, and the rest are refused at checkout. Then it waits until every order of it is
- * finished, the consumers are drained, and PostgreSQL has published the commits (`statsFlushMs`), so that
- * nothing of it is counted in the run. The sale's SKU, its stock, gate and sold-out hint are untouched.
+ * `--warm-buyers n`: a smaller sale of another SKU (WARM_UP_SKU) before the clock starts, with one unit
+ * per hundred buyers, as the default sale has. Its buyers press checkout `concurrency` at a time, as the
+ * sale's will: the first orders go through the whole saga (reserved, paid, shipped, mailed), the next are
+ * rejected by inventory, and the rest are refused at checkout once it is sold out. So every service has
+ * run the code the sale runs. Then it waits until every order of it is finished, the consumers are
+ * drained, and PostgreSQL has published the commits (`statsFlushMs`), so that nothing of it is counted in
+ * the run. The sale's SKU, its stock, gate and sold-out hint are untouched.
  */
 export async function warmUp({
   buyers,
@@ -47,7 +51,8 @@ export async function warmUp({
   deadline: number;
   statsFlushMs: number;
 }): Promise<WarmUp> {
-  await setStock(shop, { [WARM_UP_SKU]: 0 });
+  const units = Math.ceil(buyers / 100);
+  await setStock(shop, { [WARM_UP_SKU]: units });
   const orders = Array.from({ length: buyers }, (): PlannedOrder => ({ sku: WARM_UP_SKU, qty: 1, intent: "ok", cancelAfterMs: 0 }));
   const shoppers = Array.from({ length: Math.min(buyers, 10_000) }, newShopper);
   const shopOf = (index: number) => shoppers[index % shoppers.length]!;
@@ -65,7 +70,7 @@ export async function warmUp({
     const quietAt = await waitForQuiet({ natsUrl: urls.nats, notifications: notificationsDb, deadline });
     if (!quietAt) throw new Error("the consumers or the mail worker were still busy at the end of the warm-up's wait");
     await sleep(statsFlushMs);
-    return { sku: WARM_UP_SKU, buyers, accepted: ledger.accepted, seconds: round((endedAt - startedAt) / 1_000), settleS: round((quietAt - endedAt) / 1_000) };
+    return { sku: WARM_UP_SKU, units, buyers, accepted: ledger.accepted, seconds: round((endedAt - startedAt) / 1_000), settleS: round((quietAt - endedAt) / 1_000) };
   } finally {
     await Promise.all([ordersDb.end(), notificationsDb.end()]);
   }
