@@ -46,7 +46,9 @@ describe("npm run bench, end to end", () => {
     expect(result.load.warmUp).toMatchObject({ sku: "MUG-LOGO", units: 1, buyers: 20, accepted: 20 });
     // the outcome watcher read the streams from after the warm-up: its 20 orders' events are not there
     expect(result.saga.seen).toMatchObject({ completed: 5, cancelled: 45 });
+    expect(result.saga.seen!.placed).toBeGreaterThanOrEqual(5); // the 5 sold at least went through the saga
     expect(result.saga.seen!.placed).toBeLessThanOrEqual(50);
+    expect(result.saga.seen!.decided).toBe(result.saga.seen!.placed);
     // the sale's own: each of its checkouts claimed its key and stored the answer; the warm-up's 20 made 40 writes before
     expect(result.events.idempotencyKvWrites).toBe(100);
     expect(result.load.byOrdersInstance).toEqual({ orders: 25, "orders-2": 25 }); // the shoppers take turns

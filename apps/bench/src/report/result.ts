@@ -69,7 +69,8 @@ export interface BenchResult {
     networkErrors: Record<string, number>;
     /**
      * --orders-instances > 1: the presses of POST /api/checkout each process of orders answered, by its
-     * orders_checkout_total (every outcome; a press again after a 503 counts again)
+     * orders_checkout_total (every outcome; a press again after a 503 counts again); a process whose
+     * /metrics did not answer before or after the load is left out
      */
     byOrdersInstance?: Record<string, number>;
     /** --warm-buyers: the sold-out sale before the clock (run/warm-up.ts); nothing of it is counted above */

@@ -33,7 +33,7 @@ export function headlineRows(r: BenchResult): string[][] {
     ...r.saga.stuck.map((s) => [`stuck ${s.orderId.slice(0, 8)}`, `${s.status}${s.cancelReason ? `:${s.cancelReason}` : ""}`, `facts ${s.facts.join(",")}; reservation ${s.reservation ?? "none"}; payment ${s.payment ?? "none"}`]),
     ...sagaRows([["oversold units", n(r.oversold.units), "COMPLETED orders' lines vs stock set"]]),
     ["audit", r.audit.ok === null ? "not run" : r.audit.ok ? "ok" : "VIOLATIONS", `${r.audit.source}${r.audit.checks.filter((x) => !x.ok).map((x) => `; ✗ ${x.name}: ${x.detail}`).join("")}`],
-    ["events (4 streams)", `${n(r.events.total)} (${n(r.events.perSaga, 1)}/saga)`, `${n(r.events.perSecond)}/s over ${n(r.events.spanS, 1)} s; DLQ ${n(r.events.dlq)}`],
+    ["events (4 streams)", `${n(r.events.total)} (${n(r.events.perSaga, 1)}/saga)`, `${n(r.events.perSecond)}/s over ${n(r.events.spanS, 1)} s; DLQ ${n(r.events.dlq)}${r.load.warmUp ? " (since the start, the warm-up's included)" : ""}`],
     ["PostgreSQL commits", `${n(r.postgres.total)} (${n(r.postgres.perSaga, 1)}/saga)`, `${n(r.postgres.perSecond)}/s; ${Object.entries(r.postgres.commits).map(([k, v]) => `${k} ${n(v)}`).join(", ")}`],
   );
   if (r.raw) {

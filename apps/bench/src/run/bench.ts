@@ -191,18 +191,22 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       const db = (name: string) => bench.databaseUrls[name]!;
       audit = await runAudit({
         urls: { nats: system.nats.url, orders: db("orders"), inventory: db("inventory"), payments: db("payments"), shipping: db("shipping"), notifications: db("notifications"), stripe: system.url("stripe-sim") },
+        // for the bench's own checks when the CLI's audit is missing (that one audits every SKU it finds)
         stock: { ...plan.stock, ...(warmed ? { [warmed.sku]: warmed.units } : {}) },
         accepted,
       });
       progress.log(`audit (${audit.source}): ${audit.ok ? "ok" : "VIOLATIONS"}`);
       if ([...final.values()].some((o) => o.status !== "COMPLETED" && o.status !== "CANCELLED")) stuck = await describeStuck({ orders: db("orders"), inventory: db("inventory"), payments: db("payments") });
     }
-    // what each process counted in the run: a process that did not answer either time counts nothing
+    // what each process counted in the run; one that did not answer either time is left out
     const metricsAfter = await readMetrics();
-    const read = processes.map((_, i) => ({ before: metricsBefore[i], after: metricsAfter[i] }));
-    const batches = mergeBatches(read.map(({ before, after }) => (before === undefined || after === undefined ? {} : batchesSince(parseBatches(after), parseBatches(before)))));
-    const checkouts = read.map(({ before, after }) => (before === undefined || after === undefined ? 0 : parseCheckouts(after) - parseCheckouts(before)));
-    const byOrdersInstance = bench.orders.length > 1 ? Object.fromEntries(processes.flatMap(({ name }, i) => (ordersNames.includes(name) ? [[name, checkouts[i]!]] : []))) : undefined;
+    const read = processes.flatMap(({ name }, i) => {
+      const [before, after] = [metricsBefore[i], metricsAfter[i]];
+      return before === undefined || after === undefined ? [] : [{ name, before, after }];
+    });
+    const batches = mergeBatches(read.map(({ before, after }) => batchesSince(parseBatches(after), parseBatches(before))));
+    const byOrdersInstance =
+      bench.orders.length > 1 ? Object.fromEntries(read.filter(({ name }) => ordersNames.includes(name)).map(({ name, before, after }) => [name, parseCheckouts(after) - parseCheckouts(before)])) : undefined;
     const serviceLogs = Object.fromEntries(processes.map(({ name, instance }) => [name, instance.output()]));
     await sampler.stop();
     await watch.stop();
