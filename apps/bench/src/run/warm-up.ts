@@ -29,7 +29,8 @@ export interface WarmUp {
  * rejected by inventory, and the rest are refused at checkout once it is sold out. So every service has
  * run the code the sale runs. Then it waits until every order of it is finished, the consumers are
  * drained, and PostgreSQL has published the commits (`statsFlushMs`), so that nothing of it is counted in
- * the run. The sale's SKU, its stock, gate and sold-out hint are untouched.
+ * the run's rates, latencies and costs (its sales are still checked for oversell, its dead letters still
+ * counted). The sale's SKU, its stock, gate and sold-out hint are untouched.
  */
 export async function warmUp({
   buyers,
