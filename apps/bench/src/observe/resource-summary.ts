@@ -16,25 +16,39 @@ export interface ResourceSummary {
 
 const mb = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
 
-/** Peak RSS over every sample; CPU and machine load over the samples inside [from, to]. */
+/**
+ * A process's CPU counter at `t`, from the samples around it as if it grew evenly between them (a
+ * run of a few seconds sampled every second would otherwise lose up to a second at each end of its
+ * window: up to a third of a 6 s flash sale). Outside the samples: the nearest one, and its time.
+ */
+function counterAt(having: ResourceSample[], name: string, t: number): { t: number; value: number } {
+  const next = having.findIndex((sample) => sample.t >= t);
+  if (next === -1) return { t: having.at(-1)!.t, value: having.at(-1)!.cpuSeconds[name]! };
+  if (next === 0) return { t: having[0]!.t, value: having[0]!.cpuSeconds[name]! };
+  const [before, after] = [having[next - 1]!, having[next]!];
+  const share = (t - before.t) / (after.t - before.t);
+  return { t, value: before.cpuSeconds[name]! + share * (after.cpuSeconds[name]! - before.cpuSeconds[name]!) };
+}
+
+/** Peak RSS over every sample; CPU over [from, to], read off the samples around its ends; machine load over the samples inside it. */
 export function summarizeResources(samples: ResourceSample[], from: number, to: number, nproc = 1): ResourceSummary {
   const peakRssMb: Record<string, number> = {};
   for (const sample of samples) {
     for (const [name, bytes] of Object.entries(sample.rssBytes)) if (Number.isFinite(bytes)) peakRssMb[name] = Math.max(peakRssMb[name] ?? 0, mb(bytes));
   }
   const inside = samples.filter((s) => s.t >= from && s.t <= to);
-  // per process, its first and last sample inside the window: a /metrics that timed out once leaves a gap, not a hole
+  // per process, over the samples that have it: a /metrics that timed out once leaves a gap, not a hole
   const cpuCores: Record<string, number> = {};
   const cpuSeconds: Record<string, number> = {};
-  const names = new Set(inside.flatMap((s) => Object.keys(s.cpuSeconds)));
+  const names = new Set(samples.flatMap((s) => Object.keys(s.cpuSeconds)));
   for (const name of names) {
-    const having = inside.filter((s) => s.cpuSeconds[name] !== undefined);
-    const first = having[0];
-    const last = having[having.length - 1];
-    if (first && last && last.t > first.t) {
-      const used = last.cpuSeconds[name]! - first.cpuSeconds[name]!;
+    const having = samples.filter((s) => s.cpuSeconds[name] !== undefined);
+    if (having.length === 0) continue;
+    const [start, end] = [counterAt(having, name, from), counterAt(having, name, to)];
+    if (end.t > start.t) {
+      const used = end.value - start.value;
       cpuSeconds[name] = Math.round(used * 100) / 100;
-      cpuCores[name] = Math.round((used / ((last.t - first.t) / 1_000)) * 100) / 100;
+      cpuCores[name] = Math.round((used / ((end.t - start.t) / 1_000)) * 100) / 100;
     }
   }
   const busy = inside.slice(1).map((s) => s.machineBusy).filter(Number.isFinite);

@@ -13,4 +13,19 @@ describe("summarizeResources", () => {
     expect(summary.peakLoad1).toBe(2);
     expect(summary.foreignCores).toBe(0.6); // 0.8 × 2 cores busy, 1 core of it ours
   });
+
+  it("counts the CPU of a window that does not start or end on a sample, as if it grew evenly between samples", () => {
+    // one core busy all the time, sampled every second; the window is 5.2 s, its ends between samples
+    const busy = Array.from({ length: 8 }, (_, i) => sample(i * 1_000, 100, i));
+    const summary = summarizeResources(busy, 500, 5_700);
+    expect(summary.cpuSeconds).toEqual({ orders: 5.2 }); // the samples inside alone hold 4 s of it
+    expect(summary.cpuCores).toEqual({ orders: 1 });
+  });
+
+  it("stops at the last sample when the window runs past it, and leaves out a process sampled only outside the window", () => {
+    const gone = [...samples.slice(0, 2).map((s) => ({ ...s, cpuSeconds: { ...s.cpuSeconds, stripe: 1 } })), ...samples.slice(2)];
+    const summary = summarizeResources(gone, 2_000, Number.POSITIVE_INFINITY);
+    expect(summary.cpuSeconds).toEqual({ orders: 0.1 });
+    expect(summary.cpuCores).toEqual({ orders: 0.1 });
+  });
 });

@@ -132,7 +132,8 @@ export interface BenchResult {
    * not a refusal at checkout), decided by inventory, and finished; the machine's busy share. `placed` and
    * `decided` since the eighth December session
    */
-  timeline: Array<{ s: number; sent: number; accepted: number; placed?: number; decided?: number; finished: number; busy: number }>;
+  /** each second of the load: progress, the machine's busy share, and each process's cores over the last second */
+  timeline: Array<{ s: number; sent: number; accepted: number; placed?: number; decided?: number; finished: number; busy: number; cores?: Record<string, number> }>;
   chart: string | null;
   /** --pg-statements: the statements that took the most server time over the load and the drain */
   statements?: StatementCost[];

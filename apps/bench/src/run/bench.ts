@@ -128,8 +128,11 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
     const finished = () => watch.counts.completed + watch.counts.cancelled;
     const totalS = plan.load.kind === "open" ? plan.load.schedule.totalMs / 1_000 : undefined;
     const ticker = setInterval(() => {
-      const busy = sampler.samples.at(-1)?.machineBusy ?? Number.NaN;
-      timeline.push({ s: Math.round((epochNow() - loadStarted) / 1_000), sent: ledger.sent, accepted: ledger.accepted, placed: watch.counts.placed, decided: watch.counts.decided, finished: finished(), busy: Math.round(busy * 100) / 100 });
+      const [previous, latest] = sampler.samples.slice(-2);
+      const busy = latest?.machineBusy ?? Number.NaN;
+      // each process's cores over the sampler's last second
+      const cores = previous && latest ? Object.fromEntries(Object.entries(latest.cpuSeconds).map(([name, used]) => [name, Math.round(((used - (previous.cpuSeconds[name] ?? used)) / ((latest.t - previous.t) / 1_000)) * 100) / 100])) : {};
+      timeline.push({ s: Math.round((epochNow() - loadStarted) / 1_000), sent: ledger.sent, accepted: ledger.accepted, placed: watch.counts.placed, decided: watch.counts.decided, finished: finished(), busy: Math.round(busy * 100) / 100, cores });
     }, 1_000);
     const painter = setInterval(
       () => progress.update({ phase: options.scenario, elapsedS: (epochNow() - loadStarted) / 1_000, totalS, sent: ledger.sent, offered: plan.orders.length, accepted: ledger.accepted, finished: finished(), inFlight: ledger.sent - ledger.answered }),
