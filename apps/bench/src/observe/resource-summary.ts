@@ -30,7 +30,7 @@ function counterAt(having: ResourceSample[], name: string, t: number): { t: numb
   return { t, value: before.cpuSeconds[name]! + share * (after.cpuSeconds[name]! - before.cpuSeconds[name]!) };
 }
 
-/** Peak RSS over every sample; CPU over [from, to], read off the samples around its ends; machine load over the samples inside it. */
+/** Peak RSS over every sample; CPU and the machine's busy share over [from, to], read off the samples around its ends; the highest load inside it. */
 export function summarizeResources(samples: ResourceSample[], from: number, to: number, nproc = 1): ResourceSummary {
   const peakRssMb: Record<string, number> = {};
   for (const sample of samples) {
@@ -51,8 +51,18 @@ export function summarizeResources(samples: ResourceSample[], from: number, to: 
       cpuCores[name] = Math.round((used / ((end.t - start.t) / 1_000)) * 100) / 100;
     }
   }
-  const busy = inside.slice(1).map((s) => s.machineBusy).filter(Number.isFinite);
-  const machineBusy = busy.length ? Math.round((busy.reduce((a, b) => a + b, 0) / busy.length) * 100) / 100 : Number.NaN;
+  // the machine over the same window: each sample's busy share (since the sample before) by how much of that interval lies in it
+  let busyMs = 0;
+  let spannedMs = 0;
+  for (let i = 1; i < samples.length; i++) {
+    const [before, after] = [samples[i - 1]!, samples[i]!];
+    const overlap = Math.min(after.t, to) - Math.max(before.t, from);
+    if (overlap > 0 && Number.isFinite(after.machineBusy)) {
+      busyMs += after.machineBusy * overlap;
+      spannedMs += overlap;
+    }
+  }
+  const machineBusy = spannedMs > 0 ? Math.round((busyMs / spannedMs) * 100) / 100 : Number.NaN;
   const ours = Object.values(cpuCores).reduce((a, b) => a + b, 0);
   return {
     peakRssMb,

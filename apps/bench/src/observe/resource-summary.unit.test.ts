@@ -22,6 +22,15 @@ describe("summarizeResources", () => {
     expect(summary.cpuCores).toEqual({ orders: 1 });
   });
 
+  it("weighs the machine's busy share like the CPU, so that other work is ours taken from the machine over one window", () => {
+    // orders: 0.5 core in the first second, 1 core in the second; the machine 40 % then 80 % busy of 2 cores
+    const summary = summarizeResources(samples, 500, 1_500, 2);
+    expect(summary.cpuSeconds).toEqual({ orders: 0.75 });
+    expect(summary.cpuCores).toEqual({ orders: 0.75 });
+    expect(summary.machineBusy).toBe(0.6);
+    expect(summary.foreignCores).toBe(0.45); // 0.6 × 2 cores − 0.75
+  });
+
   it("stops at the last sample when the window runs past it, and leaves out a process sampled only outside the window", () => {
     const gone = [...samples.slice(0, 2).map((s) => ({ ...s, cpuSeconds: { ...s.cpuSeconds, stripe: 1 } })), ...samples.slice(2)];
     const summary = summarizeResources(gone, 2_000, Number.POSITIVE_INFINITY);

@@ -130,8 +130,17 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
     const ticker = setInterval(() => {
       const [previous, latest] = sampler.samples.slice(-2);
       const busy = latest?.machineBusy ?? Number.NaN;
-      // each process's cores over the sampler's last second
-      const cores = previous && latest ? Object.fromEntries(Object.entries(latest.cpuSeconds).map(([name, used]) => [name, Math.round(((used - (previous.cpuSeconds[name] ?? used)) / ((latest.t - previous.t) / 1_000)) * 100) / 100])) : {};
+      // each process's cores over the sampler's last interval (one read in both samples, the interval not cut short)
+      const seconds = previous && latest ? (latest.t - previous.t) / 1_000 : 0;
+      const cores =
+        previous && latest && seconds >= 0.5
+          ? Object.fromEntries(
+              Object.entries(latest.cpuSeconds).flatMap(([name, used]) => {
+                const before = previous.cpuSeconds[name];
+                return before === undefined ? [] : [[name, Math.round(((used - before) / seconds) * 100) / 100]];
+              }),
+            )
+          : {};
       timeline.push({ s: Math.round((epochNow() - loadStarted) / 1_000), sent: ledger.sent, accepted: ledger.accepted, placed: watch.counts.placed, decided: watch.counts.decided, finished: finished(), busy: Math.round(busy * 100) / 100, cores });
     }, 1_000);
     const painter = setInterval(
