@@ -37,18 +37,22 @@ export async function settle({ ledger, watch, orders, deadline, onProgress = () 
     }
     await sleep(250);
   }
+  const { at: quietAt, unfinished } = await untilNoOrderInFlight({ orders, deadline, onWait: (left) => onProgress(undecided, left) });
+  return { decidedAt, quietAt, undecided, unfinished };
+}
+
+/**
+ * Waits until the orders DB has no order PENDING, CONFIRMED or CANCELLING, up to the deadline: when that
+ * was (epoch ms, or undefined at the deadline) and how many were left.
+ */
+export async function untilNoOrderInFlight({ orders, deadline, onWait = () => {} }: { orders: Reader; deadline: number; onWait?: (unfinished: number) => void }): Promise<{ at: number | undefined; unfinished: number }> {
   let unfinished = await unfinishedOrders(orders);
-  let quietAt: number | undefined;
-  while (epochNow() < deadline || unfinished === 0) {
-    if (unfinished === 0) {
-      quietAt = epochNow();
-      break;
-    }
-    onProgress(undecided, unfinished);
+  while (unfinished > 0 && epochNow() < deadline) {
+    onWait(unfinished);
     await sleep(500);
     unfinished = await unfinishedOrders(orders);
   }
-  return { decidedAt, quietAt, undecided, unfinished };
+  return { at: unfinished === 0 ? epochNow() : undefined, unfinished };
 }
 
 /**

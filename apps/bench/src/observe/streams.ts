@@ -1,5 +1,5 @@
 import { connect } from "@nats-io/transport-node";
-import { jetstreamManager } from "@nats-io/jetstream";
+import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import postgres from "postgres";
 
 export const SAGA_STREAMS = ["ORDERS", "INVENTORY", "PAYMENTS", "SHIPPING"] as const;
@@ -17,6 +17,9 @@ export interface StreamStats {
   idempotencyKvWrites: number;
 }
 
+/** A stream's last sequence (0: none yet, or no such stream). */
+const lastSeqOf = async (jsm: JetStreamManager, name: string) => (await jsm.streams.info(name).catch(() => undefined))?.state.last_seq ?? 0;
+
 /** The streams a run counts from its marks: the four saga streams and the idempotency bucket. */
 const COUNTED = [...SAGA_STREAMS, "KV_idempotency"] as const;
 
@@ -26,7 +29,7 @@ export async function streamMarks(natsUrl: string): Promise<Record<string, numbe
   try {
     const jsm = await jetstreamManager(nc);
     const marks: Record<string, number> = {};
-    for (const name of COUNTED) marks[name] = (await jsm.streams.info(name).catch(() => undefined))?.state.last_seq ?? 0;
+    for (const name of COUNTED) marks[name] = await lastSeqOf(jsm, name);
     return marks;
   } finally {
     await nc.close();
@@ -42,7 +45,7 @@ export async function streamStats(natsUrl: string, since: Record<string, number>
   try {
     const jsm = await jetstreamManager(nc);
     const written = async (name: string) => {
-      const last = (await jsm.streams.info(name).catch(() => undefined))?.state.last_seq ?? 0;
+      const last = await lastSeqOf(jsm, name);
       return { last, count: Math.max(0, last - (since[name] ?? 0)) };
     };
     const events: Record<string, number> = {};

@@ -10,6 +10,7 @@ import { runOpenLoop, type OpenLoopReport } from "../load/open-loop.ts";
 import { runClosedLoop } from "../load/closed-loop.ts";
 import { watchOutcomes } from "../observe/outcomes.ts";
 import { startResourceSampler, type Watched } from "../observe/resources.ts";
+import { summarizeResources } from "../observe/resource-summary.ts";
 import { settle, waitForQuiet, type Settlement } from "../observe/settle.ts";
 import { commitCounts, streamMarks, streamStats } from "../observe/streams.ts";
 import { resetStatements, topStatements } from "../observe/pg-statements.ts";
@@ -130,17 +131,8 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
     const ticker = setInterval(() => {
       const [previous, latest] = sampler.samples.slice(-2);
       const busy = latest?.machineBusy ?? Number.NaN;
-      // each process's cores over the sampler's last interval (one read in both samples, the interval not cut short)
-      const seconds = previous && latest ? (latest.t - previous.t) / 1_000 : 0;
-      const cores =
-        previous && latest && seconds >= 0.5
-          ? Object.fromEntries(
-              Object.entries(latest.cpuSeconds).flatMap(([name, used]) => {
-                const before = previous.cpuSeconds[name];
-                return before === undefined ? [] : [[name, Math.round(((used - before) / seconds) * 100) / 100]];
-              }),
-            )
-          : {};
+      // each process's cores over the sampler's last interval, unless it was cut short
+      const cores = previous && latest && latest.t - previous.t >= 500 ? summarizeResources([previous, latest], previous.t, latest.t).cpuCores : {};
       timeline.push({ s: Math.round((epochNow() - loadStarted) / 1_000), sent: ledger.sent, accepted: ledger.accepted, placed: watch.counts.placed, decided: watch.counts.decided, finished: finished(), busy: Math.round(busy * 100) / 100, cores });
     }, 1_000);
     const painter = setInterval(

@@ -1,11 +1,11 @@
 import type { shopper } from "@checkout/testing";
-import { epochNow, sleep } from "../clock.ts";
+import { sleep } from "../clock.ts";
 import { runClosedLoop } from "../load/closed-loop.ts";
 import { WARM_UP_SKU, type PlannedOrder } from "../plan/plan.ts";
 import { precreateCarts, setStock } from "../system/carts.ts";
 import { checkoutOne, createLedger } from "../system/checkout.ts";
-import { waitForQuiet } from "../observe/settle.ts";
-import { openReader, unfinishedOrders } from "../verify/orders-db.ts";
+import { untilNoOrderInFlight, waitForQuiet } from "../observe/settle.ts";
+import { openReader } from "../verify/orders-db.ts";
 
 type Shop = ReturnType<typeof shopper>;
 
@@ -64,10 +64,8 @@ export async function warmUp({
   const ordersDb = openReader(urls.orders);
   const notificationsDb = openReader(urls.notifications);
   try {
-    while ((await unfinishedOrders(ordersDb)) > 0) {
-      if (epochNow() > deadline) throw new Error(`the warm-up's orders were still unfinished after ${Math.round((deadline - startedAt) / 1_000)} s`);
-      await sleep(250);
-    }
+    const finished = await untilNoOrderInFlight({ orders: ordersDb, deadline });
+    if (finished.at === undefined) throw new Error(`${finished.unfinished} of the warm-up's orders were still unfinished after ${Math.round((deadline - startedAt) / 1_000)} s`);
     const quietAt = await waitForQuiet({ natsUrl: urls.nats, notifications: notificationsDb, deadline });
     if (!quietAt) throw new Error("the consumers or the mail worker were still busy at the end of the warm-up's wait");
     await sleep(statsFlushMs);
