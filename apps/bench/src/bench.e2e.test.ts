@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { node24Bin } from "@checkout/testing";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,6 +40,7 @@ describe("npm run bench, end to end", () => {
     expect(result.raw?.jetstream.perSecond).toBeGreaterThan(0);
     expect(result.raw?.postgres.perSecond).toBeGreaterThan(0);
     expect(result.resources.duringLoad.peakRssMb["orders"]).toBeGreaterThan(0);
+    expect(result.system.node).toBe(process.version); // the services ran on the bench's own Node
   }, 300_000);
 
   it("flash sale, 50 buyers for 5 units on two processes of orders after a warm-up of 20: exactly 5 COMPLETED, 45 CANCELLED(out_of_stock), 0 oversold, nothing of the warm-up counted; the baseline sells 5 too", async () => {
@@ -64,6 +66,16 @@ describe("npm run bench, end to end", () => {
     expect(result.saga.settledS).toBeGreaterThan(0);
     expect(result.baseline).toMatchObject({ completed: 5, oversold: 0, answers: { "201": 5, "409": 45 } });
     expect(result.targets.find((t) => t.id === "oversold")?.met).toBe(true);
+  }, 300_000);
+
+  it("steady at 20/s for 3 s with the services on Node 24, the production image's runtime (--node): every order COMPLETED, audit clean", async () => {
+    const result = await bench({ scenario: "steady", rate: 20, durationS: 3, skus: 4, raw: false, node: node24Bin() });
+    expect(checkResultShape(result)).toEqual([]);
+    expect(result.system.node).toMatch(/^v24\./);
+    expect(result.load).toMatchObject({ offered: 60, answered: 60, accepted: 60 });
+    expect(result.saga).toMatchObject({ completed: 60, cancelled: 0, undecided: 0, unfinished: 0 });
+    expect(result.oversold.units).toBe(0);
+    expect(result.audit.ok).toBe(true);
   }, 300_000);
 
   it("soak at 10/s for 12 s: counts every table, stream and bucket, finds nothing bounded growing, and every stream has an age limit", async () => {

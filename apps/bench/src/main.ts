@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from "commander";
-import { readFileSync, writeFileSync } from "node:fs";
+import { accessSync, constants, readFileSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { DEFAULTS, parseEnvOverride, SCENARIOS, type BenchOptions, type Scenario } from "./options.ts";
 import { runBench } from "./run/bench.ts";
@@ -57,6 +57,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
     .option("--warm-buyers <n>", "flash-sale: before the clock, a sale of another SKU (one unit per hundred buyers) to n buyers, and the system settles (services that have run the sale's code)", number("--warm-buyers", { min: 0, integer: true }), d.warmBuyers)
     .option("--acceptance-only", "start only the orders service and measure acceptance alone (no saga, no audit)")
     .option("--source", "run the services' TypeScript through tsx (as the tests do) instead of the bundles of npm run build, which the production image runs")
+    .option("--node <path>", "the Node that runs the services' bundles (default: the bench's own), e.g. the production image's Node 24: bash scripts/ensure-node-24.sh, then --node .cache/node-24/bin/node")
     .option("--probe-every <s>", "soak: seconds between two counts of every table, stream, bucket and backlog", number("--probe-every", { min: 1 }), d.probeEveryS)
     .option("--warmup <s>", "soak: seconds at the start of the load left out when judging growth", number("--warmup", { min: 0 }), d.warmupS)
     .option("--settle-timeout <s>", "how long to wait after the load for every saga to end", number("--settle-timeout", { min: 1 }), d.settleTimeoutS)
@@ -105,6 +106,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
         settleTimeoutS: flags.settleTimeout,
         acceptanceOnly: Boolean(flags.acceptanceOnly),
         source: Boolean(flags.source),
+        node: flags.node,
         baseline: Boolean(flags.baseline),
         baselinePool: flags.baselinePool,
         raw: flags.raw !== false,
@@ -130,6 +132,14 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
       }
       if (options.warmBuyers > 0 && (scenario !== "flash-sale" || options.acceptanceOnly)) {
         throw new InvalidArgumentError("--warm-buyers is for a flash-sale run with the saga (its orders must finish before the clock starts)");
+      }
+      if (options.node !== undefined && options.source) throw new InvalidArgumentError("--node runs the bundles; --source runs the sources through this Node's tsx");
+      if (options.node !== undefined) {
+        try {
+          accessSync(options.node, constants.X_OK);
+        } catch {
+          throw new InvalidArgumentError(`--node ${options.node}: no executable there (bash scripts/ensure-node-24.sh puts Node 24 at .cache/node-24/bin/node)`);
+        }
       }
       const result = await runBench(options);
       const { file, logs } = saveResult(result, options);

@@ -53,6 +53,11 @@ export interface BenchOptions {
    * (built before the run), which the production image runs
    */
   source: boolean;
+  /**
+   * the Node binary that runs the services' bundles, when not the bench's own: the production image's
+   * Node 24 (scripts/ensure-node-24.sh puts one at .cache/node-24/bin/node) on a machine of Node 20
+   */
+  node?: string | undefined;
   /** soak: seconds between two looks at rows, streams, buckets and backlogs, and the start of the load left out of the judgement */
   probeEveryS: number;
   warmupS: number;

@@ -9,3 +9,4 @@ export * from "./shop.ts";
 export * from "./participant.ts";
 export * from "./auth.ts";
 export * from "./postgres-cluster.ts";
+export * from "./node-24.ts";

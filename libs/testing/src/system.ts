@@ -49,6 +49,7 @@ export async function startSystem({
   label = "e2e",
   pgAdminUrl,
   built = false,
+  node,
 }: {
   env?: Partial<Record<ServiceName, Record<string, string>>>;
   services?: ServiceName[];
@@ -56,6 +57,8 @@ export async function startSystem({
   pgAdminUrl?: string;
   /** run the bundles of `npm run build` (apps/<name>/dist/main.mjs) instead of the sources through tsx */
   built?: boolean;
+  /** with `built`: the Node binary that runs the bundles (the production image's Node 24, say); else this one */
+  node?: string | undefined;
 } = {}): Promise<TestSystem> {
   const nats = await startNatsServer({ secured: true }); // each service connects as its own NATS user
   const databases: Record<string, TestDatabase> = {};
@@ -84,7 +87,7 @@ export async function startSystem({
     };
 
     for (const name of services) {
-      running[name] = spawnService(name, url(name), ports[name], { ...envOf[name], ...(name === "stripe-sim" ? {} : natsTestCredentials(name)), ...(env[name] ?? {}) }, { built });
+      running[name] = spawnService(name, url(name), ports[name], { ...envOf[name], ...(name === "stripe-sim" ? {} : natsTestCredentials(name)), ...(env[name] ?? {}) }, { built, node });
       await running[name].start();
     }
   } catch (error) {
@@ -107,9 +110,10 @@ export async function startSystem({
   };
 }
 
-export function spawnService(name: ServiceName, url: string, port: number, env: Record<string, string>, { built = false } = {}): RunningProcess {
+export function spawnService(name: ServiceName, url: string, port: number, env: Record<string, string>, { built = false, node }: { built?: boolean; node?: string | undefined } = {}): RunningProcess {
   const args = built ? [bundlePath(name)] : ["--import", "tsx", `apps/${name}/src/main.ts`];
   if (built && !existsSync(`${ROOT}${bundlePath(name)}`)) throw new Error(`${bundlePath(name)} does not exist: run npm run build`);
+  if (node && !built) throw new Error("another Node runs the bundles only (built: true): the sources need this process's tsx");
   let child: ChildProcess | undefined;
   let output = "";
   const exited = () => !child || child.exitCode !== null || child.signalCode !== null;
@@ -129,7 +133,7 @@ export function spawnService(name: ServiceName, url: string, port: number, env: 
     kill: () => halt("SIGKILL"),
     stop: () => halt("SIGTERM"),
     async start() {
-      child = spawn(process.execPath, args, {
+      child = spawn(node ?? process.execPath, args, {
         cwd: ROOT,
         env: { PATH: environment().PATH ?? "", ...env },
         stdio: ["ignore", "pipe", "pipe"],

@@ -49,8 +49,11 @@ export interface BenchResult {
     busiestBefore: string[];
     loadAfter: number[];
   };
-  /** pgDelayMs: the delay added each way between the services and PostgreSQL (--pg-delay-ms), when there was one */
-  system: { postgres: "private" | "shared"; pgDelayMs?: number; env: Record<string, Record<string, string>> };
+  /**
+   * pgDelayMs: the delay added each way between the services and PostgreSQL (--pg-delay-ms), when there
+   * was one; node: the version of the Node that ran the services (--node), absent in older results
+   */
+  system: { postgres: "private" | "shared"; pgDelayMs?: number; node?: string; env: Record<string, Record<string, string>> };
   load: {
     kind: "open" | "closed";
     offered: number;

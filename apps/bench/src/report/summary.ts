@@ -87,7 +87,7 @@ export const PHASE_COLUMNS: Column[] = [
 
 /** The tables printed on stdout at the end of a run. */
 export function renderSummary(r: BenchResult, { file, logs }: { file?: string; logs?: string | null } = {}): string {
-  const title = `checkout bench — ${r.scenario}${r.tag ? ` (${r.tag})` : ""}, payment latency ${r.options.paymentLatencyMs} ms${r.system.pgDelayMs ? `, PostgreSQL ${r.system.pgDelayMs} ms away each way (proxy)` : ""}, seed ${r.options.seed}, services ${r.options.source === false ? "built (npm run build)" : "from source (tsx)"}`;
+  const title = `checkout bench — ${r.scenario}${r.tag ? ` (${r.tag})` : ""}, payment latency ${r.options.paymentLatencyMs} ms${r.system.pgDelayMs ? `, PostgreSQL ${r.system.pgDelayMs} ms away each way (proxy)` : ""}, seed ${r.options.seed}, services ${r.options.source === false ? "built (npm run build)" : "from source (tsx)"}${r.system.node ? ` on Node ${r.system.node}` : ""}`;
   const parts = [title, "", renderTable([{ header: "metric" }, { header: "value", align: "right" }, { header: "note" }], headlineRows(r))];
   if (r.phases && r.phases.length > 1) parts.push("", renderTable(PHASE_COLUMNS, phaseRows(r)));
   if (r.saga.byIntent) {

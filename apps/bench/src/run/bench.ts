@@ -237,7 +237,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       startedAt,
       finishedAt: new Date(),
       machine: { ...machine, loadAfter: loadavg().map((v) => Math.round(v * 100) / 100) },
-      system: { postgres: bench.pg.kind, ...(bench.pg.proxy ? { pgDelayMs: bench.pg.proxy.delayMs } : {}), env: bench.env },
+      system: { postgres: bench.pg.kind, ...(bench.pg.proxy ? { pgDelayMs: bench.pg.proxy.delayMs } : {}), node: bench.nodeVersion, env: bench.env },
       ledger,
       load: { ...load, ...(byOrdersInstance ? { byOrdersInstance } : {}), warmUp: warmed },
       outcomes: watch.outcomes,

@@ -1,4 +1,5 @@
 import { freePort, PG_URL, shopper, spawnService, startPostgresCluster, startSystem, type RunningProcess, type ServiceName, type TestSystem } from "@checkout/testing";
+import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import type { BenchOptions } from "../options.ts";
 import { createHttpFetch, type HttpFetch } from "./http-fetch.ts";
@@ -60,6 +61,8 @@ export interface BenchSystem {
   /** the run's databases (service → URL) as the bench itself reads them: never through the delay proxy */
   databaseUrls: Record<string, string>;
   env: Record<ServiceName, Record<string, string>>;
+  /** `node --version` of the Node that runs the services */
+  nodeVersion: string;
   setPaymentLatency(latencyMs: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -69,7 +72,7 @@ export interface BenchSystem {
  * private PostgreSQL cluster by default, so that other test suites on the machine's server neither
  * share our WAL fsyncs nor our 100 connections (five services × a pool of 20 would take them all).
  */
-export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDelayMs" | "env" | "profile" | "acceptanceOnly" | "pgStatements" | "source" | "ordersInstances">, label: string): Promise<BenchSystem> {
+export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDelayMs" | "env" | "profile" | "acceptanceOnly" | "pgStatements" | "source" | "ordersInstances" | "node">, label: string): Promise<BenchSystem> {
   if (!options.source) await buildServices(options.acceptanceOnly ? ["orders"] : undefined); // what production runs; a second or two
   const settings: Record<string, string> = options.pgStatements ? { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "all" } : {};
   const cluster = options.pg === "private" ? await startPostgresCluster({ settings }) : undefined;
@@ -89,13 +92,13 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDel
       proxy = await startDelayProxy({ target: server, delayMs: options.pgDelayMs });
       servicesUrl = onServer(adminUrl, { host: "127.0.0.1", port: proxy.port });
     }
-    system = await startSystem({ label, env, pgAdminUrl: servicesUrl, built: !options.source, ...(options.acceptanceOnly ? { services: ["orders" as const] } : {}) });
+    system = await startSystem({ label, env, pgAdminUrl: servicesUrl, built: !options.source, node: options.node, ...(options.acceptanceOnly ? { services: ["orders" as const] } : {}) });
     // the other instances of orders: the same settings on a port of their own, started one after the other
     // once the first has migrated the database and made the streams and buckets
     orders.push(system.services.orders);
     for (let n = 2; n <= options.ordersInstances; n++) {
       const port = await freePort();
-      const instance = spawnService("orders", `http://127.0.0.1:${port}`, port, { ...system.services.orders.env, PORT: String(port) }, { built: !options.source });
+      const instance = spawnService("orders", `http://127.0.0.1:${port}`, port, { ...system.services.orders.env, PORT: String(port) }, { built: !options.source, node: options.node });
       orders.push(instance);
       await instance.start();
     }
@@ -120,6 +123,7 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDel
     databaseUrls: Object.fromEntries(Object.entries(started.databases).map(([service, db]) => [service, onServer(db.url, server)])),
     pg: { kind: cluster ? "private" : "shared", adminUrl, port: server.port, servicesUrl, ...(proxy ? { proxy: { port: proxy.port, delayMs: options.pgDelayMs } } : {}) },
     env,
+    nodeVersion: execFileSync(options.node ?? process.execPath, ["--version"], { encoding: "utf8" }).trim(),
     async setPaymentLatency(latencyMs) {
       // the simulator's control API, not the shop's: POST /_sim/config
       const response = await fetch(`${started.url("stripe-sim")}/_sim/config`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ latencyMs }) });
