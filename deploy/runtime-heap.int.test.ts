@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { environment } from "@checkout/config";
 import { node24Bin } from "@checkout/testing";
 import { PRODUCTION_NODE_OPTIONS } from "../scripts/production.ts";
 
@@ -13,7 +14,7 @@ const MEASURED_HEAP_MIB = 208;
 
 function heapOf(node: string): { version: string; limitMiB: number } {
   const script = 'process.stdout.write(JSON.stringify({ version: process.version, limit: require("node:v8").getHeapStatistics().heap_size_limit }))';
-  const output = execFileSync(node, ["-e", script], { env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: PRODUCTION_NODE_OPTIONS }, encoding: "utf8" });
+  const output = execFileSync(node, ["-e", script], { env: { PATH: environment().PATH ?? "", NODE_OPTIONS: PRODUCTION_NODE_OPTIONS }, encoding: "utf8" });
   const { version, limit } = JSON.parse(output) as { version: string; limit: number };
   return { version, limitMiB: limit / 2 ** 20 };
 }

@@ -106,7 +106,7 @@ function scenarioCommand(program: Command, scenario: Scenario): void {
         settleTimeoutS: flags.settleTimeout,
         acceptanceOnly: Boolean(flags.acceptanceOnly),
         source: Boolean(flags.source),
-        node: flags.node,
+        node: flags.node === undefined ? undefined : resolve(flags.node), // the services start in the repository root
         baseline: Boolean(flags.baseline),
         baselinePool: flags.baselinePool,
         raw: flags.raw !== false,

@@ -10,6 +10,11 @@ export function metricValue(text: string, name: string): number | undefined {
   return undefined;
 }
 
+/** The Node version a process reports on its /metrics (prom-client's `nodejs_version_info`), e.g. "v24.22.3". */
+export function nodeVersionOf(text: string): string | undefined {
+  return /^nodejs_version_info\{(?:[^}]*,)?version="(v[^"]+)"/m.exec(text)?.[1];
+}
+
 /** /proc/<pid>/stat: the parent pid and CPU time (user + system) in clock ticks. */
 export function parseProcStat(text: string): { ppid: number; ticks: number } | undefined {
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { metricValue, parseCpuLine, parseProcStat, pidListeningOn } from "./prom.ts";
+import { metricValue, nodeVersionOf, parseCpuLine, parseProcStat, pidListeningOn } from "./prom.ts";
 
 describe("metricValue", () => {
   const text = [
@@ -15,6 +15,14 @@ describe("metricValue", () => {
   });
   it("does not take a metric whose name only starts the same", () => {
     expect(metricValue('process_resident_memory_bytes_total{a="b"} 3', "process_resident_memory_bytes")).toBeUndefined();
+  });
+});
+
+describe("nodeVersionOf", () => {
+  it("reads the version prom-client's default metrics report, whatever the labels around it", () => {
+    expect(nodeVersionOf('# HELP nodejs_version_info Node.js version info.\nnodejs_version_info{version="v24.22.3",major="24",minor="22",patch="3",service="orders"} 1\n')).toBe("v24.22.3");
+    expect(nodeVersionOf('nodejs_version_info{service="orders",version="v20.20.2",major="20"} 1')).toBe("v20.20.2");
+    expect(nodeVersionOf('nodejs_heap_size_total_bytes{service="orders"} 1\n')).toBeUndefined();
   });
 });
 

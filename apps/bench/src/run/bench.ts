@@ -16,6 +16,7 @@ import { commitCounts, streamMarks, streamStats } from "../observe/streams.ts";
 import { resetStatements, topStatements } from "../observe/pg-statements.ts";
 import { batchesSince, mergeBatches, parseBatches, parseCheckouts } from "../observe/batches.ts";
 import { startGrowthProbe, type GrowthProbe } from "../observe/growth.ts";
+import { nodeVersionOf } from "../observe/prom.ts";
 import { measureJetStreamRate } from "../raw/jetstream-rate.ts";
 import { measurePostgresRate } from "../raw/postgres-rate.ts";
 import { compensatedAt, finalOrders, openReader } from "../verify/orders-db.ts";
@@ -237,7 +238,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       startedAt,
       finishedAt: new Date(),
       machine: { ...machine, loadAfter: loadavg().map((v) => Math.round(v * 100) / 100) },
-      system: { postgres: bench.pg.kind, ...(bench.pg.proxy ? { pgDelayMs: bench.pg.proxy.delayMs } : {}), node: bench.nodeVersion, env: bench.env },
+      system: { postgres: bench.pg.kind, ...(bench.pg.proxy ? { pgDelayMs: bench.pg.proxy.delayMs } : {}), ...nodeOf(metricsBefore), env: bench.env },
       ledger,
       load: { ...load, ...(byOrdersInstance ? { byOrdersInstance } : {}), warmUp: warmed },
       outcomes: watch.outcomes,
@@ -262,4 +263,14 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
     await growth?.stop();
     await bench.stop();
   }
+}
+
+/**
+ * The Node the services ran on, as the processes reported it on their /metrics before the load (the
+ * versions, joined, should they differ); nothing when none answered.
+ */
+function nodeOf(metrics: Array<string | undefined>): { node?: string } {
+  const versions = metrics.map((text) => (text === undefined ? undefined : nodeVersionOf(text)));
+  const distinct = [...new Set(versions.filter((version) => version !== undefined))];
+  return distinct.length === 0 ? {} : { node: distinct.join(", ") };
 }

@@ -1,5 +1,4 @@
 import { freePort, PG_URL, shopper, spawnService, startPostgresCluster, startSystem, type RunningProcess, type ServiceName, type TestSystem } from "@checkout/testing";
-import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import type { BenchOptions } from "../options.ts";
 import { createHttpFetch, type HttpFetch } from "./http-fetch.ts";
@@ -61,8 +60,6 @@ export interface BenchSystem {
   /** the run's databases (service → URL) as the bench itself reads them: never through the delay proxy */
   databaseUrls: Record<string, string>;
   env: Record<ServiceName, Record<string, string>>;
-  /** `node --version` of the Node that runs the services */
-  nodeVersion: string;
   setPaymentLatency(latencyMs: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -123,7 +120,6 @@ export async function startBenchSystem(options: Pick<BenchOptions, "pg" | "pgDel
     databaseUrls: Object.fromEntries(Object.entries(started.databases).map(([service, db]) => [service, onServer(db.url, server)])),
     pg: { kind: cluster ? "private" : "shared", adminUrl, port: server.port, servicesUrl, ...(proxy ? { proxy: { port: proxy.port, delayMs: options.pgDelayMs } } : {}) },
     env,
-    nodeVersion: execFileSync(options.node ?? process.execPath, ["--version"], { encoding: "utf8" }).trim(),
     async setPaymentLatency(latencyMs) {
       // the simulator's control API, not the shop's: POST /_sim/config
       const response = await fetch(`${started.url("stripe-sim")}/_sim/config`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ latencyMs }) });
