@@ -177,6 +177,9 @@ describe("Dockerfile", () => {
     expect(dockerfile).toMatch(/^CMD \["apps\/orders\/dist\/main.mjs"\]$/m);
     expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
   });
+  it("gives every run of the image the heap the benchmark measures with", () => {
+    expect(dockerfile).toContain(`NODE_OPTIONS="${PRODUCTION_NODE_OPTIONS}"`);
+  });
   it("keeps the root postinstall (the patches of scripts/patch-dependencies.mjs) in the layer that runs npm ci", () => {
     const postinstall: string = JSON.parse(read("package.json")).scripts.postinstall;
     const script = /^node (\S+)$/.exec(postinstall)?.[1];

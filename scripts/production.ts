@@ -9,9 +9,9 @@ export type BuiltService = (typeof BUILT_SERVICES)[number];
 export const bundlePath = (service: BuiltService) => `apps/${service}/dist/main.mjs`;
 
 /**
- * NODE_OPTIONS of every service in deploy/k8s and compose.yaml, and in the benchmark. Without a cap V8
- * lets the old generation grow with the garbage of slow requests (orders reached 230-280 MB in a flash
- * sale, above its pod's 256Mi limit) and collects it only when it must.
+ * NODE_OPTIONS of every service in deploy/k8s and compose.yaml, the image's default (Dockerfile), and in
+ * the benchmark. Without a cap V8 lets the old generation grow with the garbage of slow requests (orders
+ * reached 230-280 MB in a flash sale, above its pod's 256Mi limit) and collects it only when it must.
  *
  * The young generation is pinned too: 16 MB semi-spaces, what Node 20 chose by itself for this heap.
  * Node 24 (the image's runtime) would let them grow to 64 MB (its heap limit goes from 208 to 352 MB
