@@ -51,7 +51,8 @@ export interface BenchResult {
   };
   /**
    * pgDelayMs: the delay added each way between the services and PostgreSQL (--pg-delay-ms), when there
-   * was one; node: the version of the Node that ran the services (--node), absent in older results
+   * was one; node: the Node version the services reported on their /metrics (--node chooses the
+   * binary), absent in older results
    */
   system: { postgres: "private" | "shared"; pgDelayMs?: number; node?: string; env: Record<string, Record<string, string>> };
   load: {
