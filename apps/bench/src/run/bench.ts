@@ -27,7 +27,7 @@ import { createProgress, type Progress } from "../report/progress.ts";
 import type { BenchResult } from "../report/result.ts";
 import { machineInfo } from "./machine.ts";
 import { composeResult, type RunFacts } from "./compose.ts";
-import { warmUp, type WarmUp } from "./warm-up.ts";
+import { stockWithWarmUp, warmUp, type WarmUp } from "./warm-up.ts";
 
 const SERVICES: ServiceName[] = ["orders", "inventory", "payments", "shipping", "notifications"];
 /** PostgreSQL publishes a backend's commit counts within ~10 s of its going idle (PG 15 pgstat). */
@@ -197,7 +197,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       audit = await runAudit({
         urls: { nats: system.nats.url, orders: db("orders"), inventory: db("inventory"), payments: db("payments"), shipping: db("shipping"), notifications: db("notifications"), stripe: system.url("stripe-sim") },
         // for the bench's own checks when the CLI's audit is missing (that one audits every SKU it finds)
-        stock: { ...plan.stock, ...(warmed ? { [warmed.sku]: warmed.units } : {}) },
+        stock: stockWithWarmUp(plan.stock, warmed),
         accepted,
       });
       progress.log(`audit (${audit.source}): ${audit.ok ? "ok" : "VIOLATIONS"}`);

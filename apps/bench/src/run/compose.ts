@@ -11,7 +11,7 @@ import type { FinalOrder } from "../verify/orders-db.ts";
 import type { AuditResult } from "../verify/audit.ts";
 import type { StuckOrder } from "../verify/stuck.ts";
 import type { BaselineResult } from "../baseline/run.ts";
-import type { WarmUp } from "./warm-up.ts";
+import { stockWithWarmUp, type WarmUp } from "./warm-up.ts";
 import type { JetStreamRate } from "../raw/jetstream-rate.ts";
 import type { PostgresRate } from "../raw/postgres-rate.ts";
 import { createRecorder, summarize } from "../stats/latency.ts";
@@ -141,7 +141,7 @@ export function composeResult(f: RunFacts): BenchResult {
   const completedOrders = [...f.final.values()].filter((o) => o.status === "COMPLETED");
   const soldBySku = unitsBySku(completedOrders);
   // a warm-up's SKU sold too, from its own stock
-  const stock = { ...plan.stock, ...(f.load.warmUp ? { [f.load.warmUp.sku]: f.load.warmUp.units } : {}) };
+  const stock = stockWithWarmUp(plan.stock, f.load.warmUp);
   const oversold = oversoldUnits(stock, soldBySku);
   const commits: Record<string, number> = {};
   for (const [db, service] of Object.entries(f.commits.service)) commits[service] = (f.commits.after[db] ?? 0) - (f.commits.before[db] ?? 0);

@@ -22,6 +22,10 @@ export interface WarmUp {
   settleS: number;
 }
 
+/** The stock a run set: the plan's, and the warm-up's SKU with its own units when there was one. */
+export const stockWithWarmUp = (stock: Record<string, number>, warmUp: WarmUp | undefined): Record<string, number> =>
+  warmUp ? { ...stock, [warmUp.sku]: warmUp.units } : stock;
+
 /**
  * `--warm-buyers n`: a smaller sale of another SKU (WARM_UP_SKU) before the clock starts, with one unit
  * per hundred buyers, as the default sale has. Its buyers press checkout `concurrency` at a time, as the
