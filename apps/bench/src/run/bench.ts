@@ -80,6 +80,15 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
     });
     progress.done();
 
+    // every process of the services, as the tables name them (orders-2, … with --orders-instances)
+    const ordersNames = processesOf(["orders"], bench.orders.length);
+    const processes = SERVICES.filter((name) => system.services[name]).flatMap((name) =>
+      name === "orders" ? bench.orders.map((instance, i) => ({ name: ordersNames[i]!, instance })) : [{ name, instance: system.services[name] }],
+    );
+    // each process's /metrics (undefined: it did not answer)
+    const readMetrics = () =>
+      Promise.all(processes.map(({ instance }) => fetch(`${instance.url}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => (r.ok ? r.text() : undefined)).catch(() => undefined)));
+
     let warmed: WarmUp | undefined;
     if (options.warmBuyers > 0) {
       progress.update({ phase: "warm-up", elapsedS: 0, note: `a sale of another SKU to ${options.warmBuyers} buyers, then quiet` });
@@ -92,19 +101,15 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
         urls: { nats: system.nats.url, orders: bench.databaseUrls.orders!, notifications: bench.databaseUrls.notifications! },
         deadline: epochNow() + options.settleTimeoutS * 1_000,
         statsFlushMs: PG_STATS_FLUSH_MS,
+        readMetrics: () => readMetrics().then((texts) => texts.every((text) => text !== undefined)),
       });
       progress.done();
-      progress.log(`warm-up: ${warmed.buyers} buyers for ${warmed.units} units of ${warmed.sku} answered in ${warmed.seconds} s, quiet ${warmed.settleS} s later`);
+      progress.log(`warm-up: ${warmed.buyers} buyers for ${warmed.units} units of ${warmed.sku} answered in ${warmed.seconds} s, quiet ${warmed.settleS} s later${warmed.metricsReadFirst ? "" : "; a process did not answer /metrics before it"}`);
     }
 
     // what is stored from here on is the run's: a warm-up before it is not counted
     const marks = await streamMarks(system.nats.url);
     const watch = await watchOutcomes(system.nats.url, marks);
-    // every process of the services, as the tables name them (orders-2, … with --orders-instances)
-    const ordersNames = processesOf(["orders"], bench.orders.length);
-    const processes = SERVICES.filter((name) => system.services[name]).flatMap((name) =>
-      name === "orders" ? bench.orders.map((instance, i) => ({ name: ordersNames[i]!, instance })) : [{ name, instance: system.services[name] }],
-    );
     const watched: Watched[] = [
       ...processes.map(({ name, instance }) => ({ name, metricsUrl: `${instance.url}/metrics`, port: instance.port })),
       ...(full ? [{ name: "stripe-sim", port: system.services["stripe-sim"].port }] : []),
@@ -118,10 +123,8 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
     growth = options.scenario === "soak" ? await startGrowthProbe({ natsUrl: system.nats.url, databases: bench.databaseUrls, everyMs: options.probeEveryS * 1_000 }) : undefined;
     const dbService = Object.fromEntries(Object.entries(system.databases).map(([service, db]) => [db.name, service]));
     const commitsBefore = await commitCounts(bench.pg.adminUrl, Object.keys(dbService));
-    // each process's /metrics, here and at the end (undefined: it did not answer): its consumers' batches
-    // (several processes of a service share their durables: they add up) and, for orders, its checkouts
-    const readMetrics = () =>
-      Promise.all(processes.map(({ instance }) => fetch(`${instance.url}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => (r.ok ? r.text() : undefined)).catch(() => undefined)));
+    // each process's /metrics, here and at the end: its consumers' batches (several processes of a
+    // service share their durables: they add up) and, for orders, its checkouts
     const metricsBefore = await readMetrics();
 
     const ledger = createLedger(plan.orders.length);

@@ -1,0 +1,2 @@
+#!/bin/sh
+exec /work/main/.cache/node-24/bin/node --no-maglev "$@"
