@@ -20,7 +20,7 @@ export function headlineRows(r: BenchResult): string[][] {
     rows.splice(3, 1, ["saga", "not run", "--acceptance-only: the orders service alone; nothing consumed OrderPlaced"]);
   }
   const w = r.load.warmUp;
-  if (w) rows.unshift(["warm-up (not counted)", `${n(w.buyers)} buyers, ${n(w.units)} units`, `a sale of ${w.sku} before the clock: ${n(w.accepted)} answered 202 in ${n(w.seconds, 1)} s, quiet ${n(w.settleS, 1)} s later${w.metricsReadFirst ? "; every process's /metrics read first" : "; a process did not answer /metrics before it"}`]);
+  if (w) rows.unshift(["warm-up (not counted)", `${n(w.buyers)} buyers, ${n(w.units)} units`, `a sale of ${w.sku} before the clock: ${n(w.accepted)} answered 202 in ${n(w.seconds, 1)} s, quiet ${n(w.settleS, 1)} s later; /metrics read first from ${n(w.metricsReadFrom)} processes`]);
   if (c.count > 0) rows.push(["compensated p50 / p99", `${ms(c.p50)} / ${ms(c.p99)}`, `${n(c.count)} orders CANCELLING → CANCELLED`]);
   const finishedNote = r.options.acceptanceOnly ? "nothing carried them further (--acceptance-only)" : r.saga.undecided || r.saga.unfinished ? `${r.saga.undecided} undecided, ${r.saga.unfinished} unfinished` : r.saga.settleTimedOut ? "every accepted order finished, after the settle timeout" : "every accepted order finished";
   const outcomesNote = r.saga.seen && !r.options.acceptanceOnly ? `${finishedNote}; ${n(r.saga.seen.placed)} placed through the saga` : finishedNote;

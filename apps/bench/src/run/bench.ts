@@ -101,10 +101,10 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
         urls: { nats: system.nats.url, orders: bench.databaseUrls.orders!, notifications: bench.databaseUrls.notifications! },
         deadline: epochNow() + options.settleTimeoutS * 1_000,
         statsFlushMs: PG_STATS_FLUSH_MS,
-        readMetrics: () => readMetrics().then((texts) => texts.every((text) => text !== undefined)),
+        readMetrics: () => readMetrics().then((texts) => texts.filter((text) => text !== undefined).length),
       });
       progress.done();
-      progress.log(`warm-up: ${warmed.buyers} buyers for ${warmed.units} units of ${warmed.sku} answered in ${warmed.seconds} s, quiet ${warmed.settleS} s later${warmed.metricsReadFirst ? "" : "; a process did not answer /metrics before it"}`);
+      progress.log(`warm-up: ${warmed.buyers} buyers for ${warmed.units} units of ${warmed.sku} answered in ${warmed.seconds} s, quiet ${warmed.settleS} s later; /metrics read first from ${warmed.metricsReadFrom} of ${processes.length} processes`);
     }
 
     // what is stored from here on is the run's: a warm-up before it is not counted

@@ -20,8 +20,8 @@ export interface WarmUp {
   seconds: number;
   /** from the last answer until every order of it was finished and the system quiet */
   settleS: number;
-  /** every process answered a read of its /metrics before the first checkout */
-  metricsReadFirst: boolean;
+  /** the processes of the services that answered a read of their /metrics before its first checkout */
+  metricsReadFrom: number;
 }
 
 /** The stock a run set: the plan's, and the warm-up's SKU with its own units when there was one. */
@@ -38,18 +38,18 @@ export const stockWithWarmUp = (stock: Record<string, number>, warmUp: WarmUp | 
  * the run's rates, latencies and costs (its sales are still checked for oversell, its dead letters still
  * counted). The sale's SKU, its stock, gate and sold-out hint are untouched.
  *
- * Before its first checkout, it reads every process's /metrics (`readMetrics`, which says whether every
- * one answered), as Prometheus does a production process's: a shop's processes have answered other
- * requests than checkouts before its sale, and the code V8 optimizes for checkouts has seen them.
- * Without that read, the run's own read of /metrics just before the first arrival (bench.ts) was the
- * first request of another kind: it deoptimized orders' request handling (Node's HTTP parser, hono's
- * dispatch, our middlewares), and the sale's first checkouts ran it unoptimized until it was compiled
- * again. Reading every 2 s instead, all through the warm-up, made the sale slower on Node 24, for a
- * reason not found (docs/benchmarks.md, twelfth session).
+ * Before its first checkout, it reads every process's /metrics (`readMetrics`, which says how many
+ * answered), as Prometheus does a production process's: a shop's processes have answered such requests
+ * before its sale, and the code V8 optimizes for checkouts has seen them. Without that read, the run's
+ * own read of /metrics just before the first arrival (bench.ts) was the first since the code was
+ * optimized for checkouts: it deoptimized orders' request handling (Node's HTTP parser, hono's dispatch,
+ * our middlewares), and the sale's first checkouts ran it unoptimized until it was compiled again.
+ * Reading every 2 s instead, all through the warm-up, made the sale slower on Node 24, for a reason not
+ * found (docs/benchmarks.md, twelfth session).
  */
-export async function warmUp({ readMetrics, ...sale }: Parameters<typeof saleThenQuiet>[0] & { readMetrics: () => Promise<boolean> }): Promise<WarmUp> {
-  const metricsReadFirst = await readMetrics();
-  return { ...(await saleThenQuiet(sale)), metricsReadFirst };
+export async function warmUp({ readMetrics, ...sale }: Parameters<typeof saleThenQuiet>[0] & { readMetrics: () => Promise<number> }): Promise<WarmUp> {
+  const metricsReadFrom = await readMetrics();
+  return { ...(await saleThenQuiet(sale)), metricsReadFrom };
 }
 
 async function saleThenQuiet({
@@ -71,7 +71,7 @@ async function saleThenQuiet({
   urls: { nats: string; orders: string; notifications: string };
   deadline: number;
   statsFlushMs: number;
-}): Promise<Omit<WarmUp, "metricsReadFirst">> {
+}): Promise<Omit<WarmUp, "metricsReadFrom">> {
   const units = Math.ceil(buyers / 100);
   await setStock(shop, { [WARM_UP_SKU]: units });
   const orders = Array.from({ length: buyers }, (): PlannedOrder => ({ sku: WARM_UP_SKU, qty: 1, intent: "ok", cancelAfterMs: 0 }));
