@@ -47,12 +47,8 @@ export const stockWithWarmUp = (stock: Record<string, number>, warmUp: WarmUp | 
  * Reading every 2 s instead, all through the warm-up, made the sale slower on Node 24, for a reason not
  * found (docs/benchmarks.md, twelfth session).
  */
-export async function warmUp({ readMetrics, ...sale }: Parameters<typeof saleThenQuiet>[0] & { readMetrics: () => Promise<number> }): Promise<WarmUp> {
-  const metricsReadFrom = await readMetrics();
-  return { ...(await saleThenQuiet(sale)), metricsReadFrom };
-}
-
-async function saleThenQuiet({
+export async function warmUp({
+  readMetrics,
   buyers,
   concurrency,
   retries,
@@ -71,7 +67,10 @@ async function saleThenQuiet({
   urls: { nats: string; orders: string; notifications: string };
   deadline: number;
   statsFlushMs: number;
-}): Promise<Omit<WarmUp, "metricsReadFrom">> {
+  /** reads every process's /metrics; how many answered */
+  readMetrics: () => Promise<number>;
+}): Promise<WarmUp> {
+  const metricsReadFrom = await readMetrics();
   const units = Math.ceil(buyers / 100);
   await setStock(shop, { [WARM_UP_SKU]: units });
   const orders = Array.from({ length: buyers }, (): PlannedOrder => ({ sku: WARM_UP_SKU, qty: 1, intent: "ok", cancelAfterMs: 0 }));
@@ -89,7 +88,7 @@ async function saleThenQuiet({
     const quietAt = await waitForQuiet({ natsUrl: urls.nats, notifications: notificationsDb, deadline });
     if (!quietAt) throw new Error("the consumers or the mail worker were still busy at the end of the warm-up's wait");
     await sleep(statsFlushMs);
-    return { sku: WARM_UP_SKU, units, buyers, accepted: ledger.accepted, seconds: round((endedAt - startedAt) / 1_000), settleS: round((quietAt - endedAt) / 1_000) };
+    return { sku: WARM_UP_SKU, units, buyers, accepted: ledger.accepted, seconds: round((endedAt - startedAt) / 1_000), settleS: round((quietAt - endedAt) / 1_000), metricsReadFrom };
   } finally {
     await Promise.all([ordersDb.end(), notificationsDb.end()]);
   }
