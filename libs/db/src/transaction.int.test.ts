@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@checkout/testing";
-import { CommittedDespiteFailure, connect, onStuckTransaction, transaction, TransactionRolledBack, TransactionStuck, type Sql } from "./index.ts";
+import { CommittedDespiteFailure, connect, onStuckTransaction, transaction, TransactionRolledBack, TransactionStuck, withConnection, type Sql } from "./index.ts";
 
 let db: TestDatabase;
 let sql: Sql;
@@ -163,6 +163,44 @@ describe("transaction, past its deadline", () => {
       const [busy] = await other<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'`;
       expect(busy!.n).toBe(1);
       expect(await transaction(pool, async (tx) => (await tx`SELECT 2 AS two`)[0]!.two)).toBe(2);
+    } finally {
+      onStuckTransaction(() => {});
+      await pool.end({ timeout: 1 });
+    }
+  }, 20_000);
+});
+
+describe("withConnection", () => {
+  // The same two limits for statements that need no transaction (a worker's claim): a plain pool query
+  // has neither, and a loop awaiting one that never settles stops for good.
+  it("runs statements that commit by themselves, and gives the connection back", async () => {
+    await sql`TRUNCATE t`;
+    await expect(withConnection(sql, async (db) => Promise.all([db`INSERT INTO t VALUES (1)`, db`INSERT INTO t VALUES (100)`]))).rejects.toMatchObject({ code: "23514" });
+    expect(await rows()).toEqual([1]); // no transaction: the first insert stands although the second failed
+    expect(await withConnection(sql, async (db) => (await db`SELECT 2 AS two`)[0]!.two)).toBe(2); // the pool's one connection is back
+  });
+
+  it("gives up on the pool after the wait it was given", async () => {
+    const held = await sql.reserve();
+    try {
+      await expect(withConnection(sql, async (db) => db`SELECT 1`, { reserveTimeoutMs: 200 })).rejects.toThrow(/no connection from the pool within 200 ms/);
+    } finally {
+      held.release();
+    }
+    expect(await withConnection(sql, async (db) => (await db`SELECT 3 AS three`)[0]!.three)).toBe(3);
+  });
+
+  it("past its deadline, rejects with TransactionStuck, reports it, and keeps the stuck connection out of the pool", async () => {
+    const pool = connect(db.url, { max: 2 });
+    const reported: TransactionStuck[] = [];
+    onStuckTransaction((error) => reported.push(error));
+    try {
+      await expect(withConnection(pool, async (db) => db`SELECT pg_sleep(31)`, { deadlineMs: 1_000 })).rejects.toThrow(/did not settle within 1000 ms/);
+      expect(reported.map((error) => error.code)).toEqual(["transaction_stuck"]);
+      // the stuck one is still asleep, not handed out (31 s: the stuck transaction above may still be asleep too)
+      const [busy] = await other<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(31)' AND state = 'active'`;
+      expect(busy!.n).toBe(1);
+      expect(await withConnection(pool, async (db) => (await db`SELECT 4 AS four`)[0]!.four)).toBe(4);
     } finally {
       onStuckTransaction(() => {});
       await pool.end({ timeout: 1 });

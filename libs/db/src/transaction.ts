@@ -36,6 +36,8 @@ export class CommittedDespiteFailure extends Error {
   }
 }
 
+export type ReservedSql = Awaited<ReturnType<Sql["reserve"]>>;
+
 /** how long a transaction waits for a connection of the pool (postgres.js's own connect timeout is 30 s) */
 const RESERVE_TIMEOUT_MS = 30_000;
 
@@ -52,7 +54,7 @@ class PoolWaitTimedOut extends Error {
  * patched, see scripts/patch-dependencies.mjs), and a relay or consumer waiting on it would wait for
  * ever. If the abandoned reserve is granted after all, its connection goes straight back to the pool.
  */
-async function reserve(sql: Sql, ms: number): Promise<Awaited<ReturnType<Sql["reserve"]>>> {
+async function reserve(sql: Sql, ms: number): Promise<ReservedSql> {
   const reserving = sql.reserve();
   const limit = timeLimit(ms, () => new PoolWaitTimedOut(ms));
   try {
@@ -85,8 +87,8 @@ const DEADLINE_MS = 60_000;
  */
 export class TransactionStuck extends Error {
   readonly code = "transaction_stuck";
-  constructor(ms: number) {
-    super(`the transaction did not settle within ${ms} ms: a statement of it was never answered`);
+  constructor(ms: number, what = "the transaction") {
+    super(`${what} did not settle within ${ms} ms: a statement of it was never answered`);
   }
 }
 
@@ -116,16 +118,34 @@ export function onStuckTransaction(handler: (error: TransactionStuck) => void): 
  * PostgreSQL runs them in the order they were sent). A transaction that has not settled after
  * `deadlineMs` (60 s) rejects with TransactionStuck (see onStuckTransaction).
  */
-export async function transaction<T>(
+export function transaction<T>(sql: Sql, fn: (tx: TransactionSql, pipelined: Pipelined) => Promise<T>, limits: Limits = {}): Promise<T> {
+  return withConnection(sql, (connection) => run(connection, fn), { ...limits, what: "the transaction" });
+}
+
+export interface Limits {
+  /** how long to wait for a connection of the pool (30 s) */
+  reserveTimeoutMs?: number;
+  /** how long the work may take once it has its connection (60 s) */
+  deadlineMs?: number;
+}
+
+/**
+ * `fn` on a connection of the pool taken for it alone, with no transaction around it (each statement
+ * commits by itself), under the same two limits as `transaction`: PoolWaitTimedOut when no connection
+ * comes within `reserveTimeoutMs`, TransactionStuck (reported to onStuckTransaction) when `fn` has not
+ * settled within `deadlineMs`. For a loop that must never wait for ever on a plain pool query, such as a
+ * worker's claim: postgres.js has no time limit of its own on either wait.
+ */
+export async function withConnection<T>(
   sql: Sql,
-  fn: (tx: TransactionSql, pipelined: Pipelined) => Promise<T>,
-  { reserveTimeoutMs = RESERVE_TIMEOUT_MS, deadlineMs = DEADLINE_MS }: { reserveTimeoutMs?: number; deadlineMs?: number } = {},
+  fn: (connection: ReservedSql) => Promise<T>,
+  { reserveTimeoutMs = RESERVE_TIMEOUT_MS, deadlineMs = DEADLINE_MS, what = "the work on a reserved connection" }: Limits & { what?: string } = {},
 ): Promise<T> {
-  const tx = await reserve(sql, reserveTimeoutMs);
-  const deadline = timeLimit(deadlineMs, () => new TransactionStuck(deadlineMs));
+  const connection = await reserve(sql, reserveTimeoutMs);
+  const deadline = timeLimit(deadlineMs, () => new TransactionStuck(deadlineMs, what));
   let stuck = false;
   try {
-    return await Promise.race([run(tx, fn), deadline.expired]);
+    return await Promise.race([fn(connection), deadline.expired]);
   } catch (error) {
     if (error instanceof TransactionStuck) {
       stuck = true;
@@ -134,12 +154,12 @@ export async function transaction<T>(
     throw error;
   } finally {
     deadline.clear();
-    if (!stuck) tx.release();
+    if (!stuck) connection.release();
   }
 }
 
 /** The transaction itself, on a reserved connection that the caller releases. */
-async function run<T>(tx: Awaited<ReturnType<Sql["reserve"]>>, fn: (tx: TransactionSql, pipelined: Pipelined) => Promise<T>): Promise<T> {
+async function run<T>(tx: ReservedSql, fn: (tx: TransactionSql, pipelined: Pipelined) => Promise<T>): Promise<T> {
   const deferred: Array<Promise<unknown>> = [];
   const begun = tx`BEGIN`.execute(); // postgres.js sends a query when it is awaited or executed: now, with what follows
   begun.catch(() => {}); // its failure is read below; meanwhile (fn awaiting something else) it is not an unhandled rejection

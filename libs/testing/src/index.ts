@@ -10,3 +10,4 @@ export * from "./participant.ts";
 export * from "./auth.ts";
 export * from "./postgres-cluster.ts";
 export * from "./node-24.ts";
+export * from "./log.ts";

@@ -1,4 +1,4 @@
-import { createBatcher, type Sql } from "@checkout/db";
+import { createBatcher, withConnection, type Sql } from "@checkout/db";
 import { deliverAllToMailbox } from "../db/mailbox.ts";
 import type { Mail, MailTransport } from "./transport.ts";
 
@@ -9,7 +9,8 @@ import type { Mail, MailTransport } from "./transport.ts";
  * The mails the worker sends side by side are stored with one statement.
  */
 export function mailboxTransport(sql: Sql): MailTransport {
-  const deliver = createBatcher<Mail, string>({ run: (mails) => deliverAllToMailbox(sql, mails) });
+  // under the same time limits as the worker's own statements (withConnection): a send must not wait for ever
+  const deliver = createBatcher<Mail, string>({ run: (mails) => withConnection(sql, (db) => deliverAllToMailbox(db, mails)) });
   return {
     name: "mailbox",
     async send(mail) {

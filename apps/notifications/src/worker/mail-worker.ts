@@ -1,4 +1,4 @@
-import type { Sql } from "@checkout/db";
+import { withConnection, type Limits, type Sql } from "@checkout/db";
 import { lazyChild, type Logger } from "@checkout/log";
 import { backoffMs, createAlarm } from "@checkout/messaging";
 import { claimDue, MAIL_CHANNEL, markAllSent, markFailed, retryLater, type OutgoingMail } from "../db/outgoing-mail.ts";
@@ -38,6 +38,7 @@ export async function startMailWorker({
   retryBaseMs = 1_000,
   retryMaxMs = 10 * 60_000,
   maxAttempts = 20,
+  dbLimits,
 }: {
   sql: Sql;
   log: Logger;
@@ -50,6 +51,8 @@ export async function startMailWorker({
   retryMaxMs?: number;
   /** failures after which a mail is given up (`failed`); with the default backoff, about two hours */
   maxAttempts?: number;
+  /** each statement's wait for a connection and its deadline (withConnection's 30 s and 60 s by default) */
+  dbLimits?: Limits;
 }): Promise<MailWorker> {
   let stopped = false;
   // a notification that arrives while a claim is running is not lost
@@ -75,12 +78,12 @@ export async function startMailWorker({
     } catch (error) {
       const message = (error as Error).message || String(error);
       if (error instanceof PermanentMailError || mail.attempts >= maxAttempts) {
-        await markFailed(sql, mail, message);
+        await withConnection(sql, (db) => markFailed(db, mail, message), dbLimits);
         mailLog.error({ err: error }, "mail given up");
         return undefined;
       }
       const delayMs = backoffMs(mail.attempts, { base: retryBaseMs, max: retryMaxMs });
-      await retryLater(sql, mail, { delayMs, error: message });
+      await withConnection(sql, (db) => retryLater(db, mail, { delayMs, error: message }), dbLimits);
       mailLog.warn({ err: error, retryInMs: delayMs }, "mail not sent; will retry");
       return undefined;
     }
@@ -96,7 +99,7 @@ export async function startMailWorker({
     const results = await Promise.allSettled(due.map((mail) => deliver(mail)));
     const sent = results.flatMap((result) => (result.status === "fulfilled" && result.value ? [result.value] : []));
     // ← the window described above: accepted by the transport, not yet recorded as sent
-    const marked = await markAllSent(sql, sent);
+    const marked = await withConnection(sql, (db) => markAllSent(db, sent), dbLimits);
     for (const { mail, transportMessageId, mailLog } of sent) {
       if (marked.has(mail.id)) mailLog.info({ transportMessageId }, "mail sent");
       else mailLog.warn("mail sent, but the row was no longer this worker's claim (lease ran out during the send)");
@@ -109,7 +112,9 @@ export async function startMailWorker({
     let failures = 0;
     while (!stopped) {
       try {
-        const due = await claimDue(sql, { limit: batchSize, leaseMs });
+        // each statement on a connection of its own, under the pool wait and deadline every transaction
+        // has: a plain pool query has neither, and one that never settled would stop this loop for good
+        const due = await withConnection(sql, (db) => claimDue(db, { limit: batchSize, leaseMs }), dbLimits);
         await deliverAll(due);
         failures = 0;
         if (due.length > 0) continue;

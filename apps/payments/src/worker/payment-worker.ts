@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import type { JetStreamClient } from "@nats-io/jetstream";
-import type { Sql } from "@checkout/db";
+import { withConnection, type Limits, type Sql } from "@checkout/db";
 import type { Logger } from "@checkout/log";
 import type { Metrics } from "@checkout/http";
 import { backoffMs, createAlarm } from "@checkout/messaging";
@@ -34,6 +34,7 @@ export async function startPaymentWorker({
   breaker = createCircuitBreaker(),
   metrics,
   onOutboxWritten = () => {},
+  claimLimits,
 }: {
   sql: Sql;
   stripe: Stripe;
@@ -47,6 +48,8 @@ export async function startPaymentWorker({
   metrics?: Metrics;
   /** after a commit that wrote events: wakes this process's relay */
   onOutboxWritten?: () => void;
+  /** the claim's wait for a connection and its deadline (withConnection's 30 s and 60 s by default) */
+  claimLimits?: Limits;
 }) {
   const calls = metrics?.counter("payment_provider_calls_total", "calls to the payment provider, by step and outcome", ["step", "outcome"]);
   const breakerOpen = metrics?.counter("payment_breaker_skips_total", "provider calls not made because the circuit breaker was open");
@@ -104,7 +107,9 @@ export async function startPaymentWorker({
       const room = (breaker.isOpen() ? 1 : batchSize) - inFlight.size;
       if (room > 0) {
         try {
-          const due = await claimDue(sql, { limit: room, leaseMs });
+          // on a connection of its own, under the pool wait and deadline every transaction has: a plain
+          // pool query has neither, and a claim that never settled would stop this loop for good
+          const due = await withConnection(sql, (db) => claimDue(db, { limit: room, leaseMs }), claimLimits);
           failures = 0;
           for (const payment of due) {
             const task = attempt(payment).finally(() => {
