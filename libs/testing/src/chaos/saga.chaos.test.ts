@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import postgresJs from "postgres";
 import { environment } from "@checkout/config";
 import { shopper } from "../shop.ts";
 import { startSystem, type TestSystem } from "../system.ts";
@@ -108,6 +112,23 @@ describe("chaos", () => {
           if (lines.length) say(`${name} about ${orderId}:\n${lines.join("\n")}`);
         }
       }
+      // payments' own view of every open order: which step it is in, and whether its worker ever came back to it
+      const payments = postgresJs(system.databases.payments!.url, { max: 1, onnotice: () => {} });
+      try {
+        const rows = await payments`
+          SELECT order_id, status, attempts, next_attempt_at, lease_until, updated_at, last_error, now() AS now
+          FROM payments WHERE order_id = ANY(${open.slice(0, 20)}::uuid[])`;
+        say(`payments rows of the open orders: ${JSON.stringify(rows)}`);
+      } catch (e) {
+        say(`payments rows: ${(e as Error).message}`);
+      } finally {
+        await payments.end({ timeout: 1 });
+      }
+      // every service's whole log, for the post-mortem (CI prints only the tail of the run)
+      const dir = join(env.CHAOS_LOG_DIR ?? tmpdir(), `checkout-chaos-${SEED}`);
+      mkdirSync(dir, { recursive: true });
+      for (const [name, service] of Object.entries(system.services)) writeFileSync(join(dir, `${name}.log`), service.output());
+      say(`figures: ${JSON.stringify(monkey.figures)}; every service's log is in ${dir}`);
       const audit = runAudit();
       say(`audit of the unsettled system, exit ${audit.status}:\n${audit.stdout.slice(0, 8_000)}${audit.stderr.slice(0, 2_000)}`);
       throw error;
