@@ -30,7 +30,7 @@ for (let round = 0; round < rounds; round++) {
   await Promise.all(loops);
   const at5s = await grantable(pool, 4, 3_000);
   await new Promise((r) => setTimeout(r, 30_000));
-  const at38s = await grantable(pool, 4, 3_000);
+  const at38s = await grantable(pool, 4, 25_000);
   console.log(JSON.stringify({ round, at5s, at38s }));
   await pool.end({ timeout: 1 });
 }
