@@ -218,8 +218,8 @@ describe("postgres.js, when an attempt to connect for a waiting reserve() fails"
   // A reserve() waits in the pool's queue and is also handed to a connection as the reason to connect.
   // When that attempt failed, postgres.js 3.4.9 rejected the reserve but left it in the queue; a
   // connection that came up later was handed to it, to no one, and was lost to the pool for as long as
-  // it lived (30 to 60 min). After a PostgreSQL crash, enough such attempts lost every connection of a
-  // pool: a plain query then waited for ever and a reserve() until its time limit (most likely what
+  // it lived (30 to 60 min). After a PostgreSQL crash, enough such attempts can lose every connection of
+  // a pool: a plain query then waits for ever and a reserve() until its time limit (most likely what
   // stopped a payment worker's claim in a CI chaos run, seed 28629). Patched: a rejected reserve leaves
   // the queue (scripts/patch-dependencies.mjs).
   it("does not lose the connection that comes up later: the pool still has both", async () => {

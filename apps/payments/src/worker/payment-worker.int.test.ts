@@ -33,7 +33,8 @@ afterAll(async () => {
 
 describe("the payment worker, when the pool has no connection to give", () => {
   // Its claim used to be a plain pool query, which postgres.js lets wait with no limit: a claim that never
-  // settled stopped the worker for good, and payments stayed in `capturing` (CI chaos run, seed 28629).
+  // settled would stop the worker for good (most likely what left payments in `capturing` in a CI chaos
+  // run, seed 28629).
   it("says so when its claim's wait runs out, and authorizes the payment once a connection is free", async () => {
     const pool = connect(db.url, { max: 1 });
     const held = await pool.reserve(); // the pool's only connection
