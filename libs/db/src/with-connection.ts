@@ -52,7 +52,7 @@ export async function withConnection<T>(
  */
 export class TransactionStuck extends Error {
   readonly code = "transaction_stuck";
-  constructor(ms: number, what = "the transaction") {
+  constructor(ms: number, what: string) {
     super(`${what} did not settle within ${ms} ms: a statement of it was never answered`);
   }
 }
