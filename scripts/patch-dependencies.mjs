@@ -14,7 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // changes: a file patched by an earlier revision (kept by `npm install`, which does not unpack the
 // package again) then stops the install with a message instead of keeping the old patch unnoticed.
 const MARK_PREFIX = "/* checkout: patched by scripts/patch-dependencies.mjs";
-const MARK = `${MARK_PREFIX}, revision 3 */`;
+const MARK = `${MARK_PREFIX}, revision 4 */`;
 
 const PATCHES = [
   {
@@ -32,6 +32,13 @@ const PATCHES = [
     // failed the first statement of the next session; it is dropped with the rest. And a close after a
     // socket error failed nothing: a statement sent between the error and the close (a ROLLBACK after the
     // error) was left pending for ever (porsager/postgres#1186). Now the close fails whatever still waits.
+    // And, for the #1195 patch of src/index.js below, which reconnects on behalf of a waiting reserve()
+    // more often: once a connection is up (its startup answered), the pool's count of failed attempts,
+    // which sets how long the next attempt waits, starts again from 0; before, a connection opened for a
+    // reserve never reset it. A connection opened for a reserve goes to the pool (which hands it to the
+    // reserve) also with `fetch_types: false`, where it stayed in "connecting" for ever (#751; this
+    // project fetches types). And a connection that closes while it fetches the array types no longer
+    // leaves that query's rejection unhandled, which ended the process (#1192).
     name: "postgres",
     version: "3.4.9",
     file: "src/connection.js",
@@ -45,6 +52,10 @@ const PATCHES = [
       [
         "    !hadError && (query || sent.length) && error(Errors.connection('CONNECTION_CLOSED', options, socket))",
         "    if (query || sent.length)\n      error(Errors.connection('CONNECTION_CLOSED', options, socket))",
+      ],
+      [
+        "      if (needsTypes) {\n        initial.reserve && (initial = null)\n        return fetchArrayTypes()\n      }\n\n      initial && !initial.reserve && execute(initial)\n      options.shared.retries = retries = 0\n      initial = null\n      return\n",
+        "      options.shared.retries = retries = 0\n      if (needsTypes) {\n        initial.reserve && (initial = null)\n        return fetchArrayTypes().catch(noop)\n      }\n\n      if (initial.reserve) {\n        initial = null\n        return ending ? terminate() : onopen(connection)\n      }\n      execute(initial)\n      initial = null\n      return\n",
       ],
     ],
   },
@@ -84,13 +95,29 @@ const PATCHES = [
     // lost every connection of a pool: plain queries then waited for ever, reserves until libs/db's time
     // limit (most likely what stopped a payment worker in a CI chaos run, seed 28629). Patched: a rejected
     // reserve leaves the queue (libs/db/src/driver.int.test.ts).
-    // Not patched: #1195, a reserve() that waits when the server ends the busy connection is dropped by the
-    // reopened connection. Handing it over in `onclose` broke `sql.end()` and connection errors for other
-    // callers (a review found both); libs/db transaction() gives up on such a wait after 30 s instead.
+    // porsager/postgres#1195 (open): when a connection closes with callers waiting for the pool, it
+    // reconnects for the first of them, taken off the queue. A reserve() taken that way was dropped by the
+    // reopened connection (a reserve is not a statement to send), and waited for ever, or until libs/db
+    // gave up on it after 30 s: at a PostgreSQL crash or restart, and at a connection's lifetime end under
+    // load, each connection that closed with a reserve first in line stranded that reserve. Patched: the
+    // connection reconnects on behalf of a waiting reserve() but leaves it first in the queue, the same as
+    // reserve() does when it opens a connection itself. The reopened connection goes to it when it is
+    // ready (or to whoever is first by then); a failed attempt rejects it and it leaves the queue, as above. So every connection that closes while a reserve waits first in line
+    // reconnects for it, where 3.4.9 took one waiter off the queue per connection, and a failed round of
+    // attempts rejects that one reserve rather than one waiter per attempt. Once `sql.end()` has been
+    // called, a reserve first in line is taken off the queue and reconnected for as upstream does (that
+    // reconnect is what ends a connection end() waits for), and rejected with CONNECTION_ENDED rather
+    // than left waiting for ever; reconnecting for it while it stays in the queue would open sockets
+    // after end() resolved. An earlier try handed the reserve the closed connection in `onclose`
+    // itself; a review found that it broke `sql.end()` and the connection errors of other callers.
     name: "postgres",
     version: "3.4.9",
     file: "src/index.js",
     replacements: [
+      [
+        "    queries.length && connect(c, queries.shift())\n  }\n}\n",
+        "    if (ending && queries.length && queries.peek().reserve) {\n      const reserve = queries.shift()\n      reserve.reject(Errors.connection('CONNECTION_ENDED', options, options))\n      return connect(c, reserve)\n    }\n    queries.length && connect(c, queries.peek().reserve ? queries.peek() : queries.shift())\n  }\n}\n",
+      ],
       [
         "        const query = { reserve: resolve, reject }\n",
         "        const query = { reserve: resolve, reject: e => (queries.remove(query), reject(e)) }\n",
@@ -124,6 +151,13 @@ const PATCHES = [
         "    function handler(q) {\n      if (c.reserved !== reservation)\n        return q.reject(Errors.connection('CONNECTION_CLOSED', options))\n      c.queue === full\n        ? queue.push(q)\n        : c.execute(q) || move(c, full)\n    }\n  }\n\n  async function begin(",
       ],
     ],
+  },
+  {
+    // The queue's first entry, left in place: what the #1195 patch of src/index.js above needs.
+    name: "postgres",
+    version: "3.4.9",
+    file: "src/queue.js",
+    replacements: [["    push: (x) => (xs.push(x), x),\n", `    push: (x) => (xs.push(x), x),\n    ${MARK}\n    peek: () => xs[index],\n`]],
   },
   {
     // nats.js: every request answered (KV create, update and get, JetStream API calls) then "cancels"

@@ -78,10 +78,11 @@ class PoolWaitTimedOut extends Error {
 }
 
 /**
- * `sql.reserve()`, given up after `ms`. postgres.js 3.4.9 never settles a reserve that was queued for a
- * connection the server then terminated (porsager/postgres#1195: a PostgreSQL crash or restart; not
- * patched, see scripts/patch-dependencies.mjs), and a relay or consumer waiting on it would wait for
- * ever. If the abandoned reserve is granted after all, its connection goes straight back to the pool.
+ * `sql.reserve()`, given up after `ms`. postgres.js 3.4.9 never settled a reserve that was queued for a
+ * connection the server then terminated (porsager/postgres#1195: a PostgreSQL crash or restart), and a
+ * relay or consumer waiting on it waited for ever. That defect is patched (scripts/patch-dependencies.mjs);
+ * the limit stays for a pool that cannot give a connection for any other reason. If the abandoned
+ * reserve is granted after all, its connection goes straight back to the pool.
  */
 async function reserve(sql: Sql, ms: number): Promise<ReservedSql> {
   const reserving = sql.reserve();

@@ -16,3 +16,13 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** `promise`'s value, or "pending" when it has not settled within `ms` (a rejection within `ms` rejects). */
+export async function within<T>(ms: number, promise: Promise<T>): Promise<T | "pending"> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<"pending">((resolve) => (timer = setTimeout(() => resolve("pending"), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
