@@ -216,7 +216,7 @@ async function turnCounter(target: URL): Promise<{ url: string; turns: () => num
 type InTransaction = <T>(pool: Sql, fn: (tx: TransactionSql) => Promise<T>) => Promise<T>;
 
 describe("postgres.js, with more statements in a transaction than it pipelines at once (100)", () => {
-  // the services' transaction() reserves a connection; the cancel route, payments and the expiry sweeper use sql.begin
+  // the services' transaction() reserves a connection; sql.begin is left to migrations, the demo catalog seed and the bench
   it.each<{ way: string; inTransaction: InTransaction }>([
     { way: "transaction() (sql.reserve)", inTransaction: (pool, fn) => transaction(pool, fn) },
     { way: "sql.begin", inTransaction: (pool, fn) => pool.begin(fn) as Promise<never> },

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { Sql } from "@checkout/db";
+import { transaction, type Sql } from "@checkout/db";
 import { ConflictError, currentUser, param, type AppEnv } from "@checkout/http";
 import { writeOutbox, childTraceparent } from "@checkout/messaging";
 import { lockOrder } from "../db/saga.ts";
@@ -19,7 +19,7 @@ export function cancelRoute({ sql }: { sql: Sql }) {
   return new Hono<AppEnv>().post("/orders/:orderId/cancel", async (c) => {
     const orderId = param(c, "orderId", z.uuid());
     const user = currentUser(c);
-    const outcome = await sql.begin(async (tx) => {
+    const outcome = await transaction(sql, async (tx) => {
       const order = await lockOrder(tx, orderId);
       if (!order || !owns(user, order.userId)) throw new OrderNotFound(orderId);
       if (order.cancelReason !== null) return { status: order.status, cancelReason: order.cancelReason, accepted: false };

@@ -1,4 +1,4 @@
-import type { Sql, TransactionSql } from "@checkout/db";
+import { transaction, type Sql, type TransactionSql } from "@checkout/db";
 
 type Db = Sql | TransactionSql;
 
@@ -149,7 +149,7 @@ export type RetryRefusal = { refused: "not_found" } | { refused: "not_parked"; s
  * NOTIFY that wakes the worker. The row is locked, so of two retries at once exactly one succeeds.
  */
 export async function retryParked(sql: Sql, orderId: string): Promise<Payment | RetryRefusal> {
-  return sql.begin(async (tx): Promise<Payment | RetryRefusal> => {
+  return transaction(sql, async (tx): Promise<Payment | RetryRefusal> => {
     const payment = await lockPayment(tx, orderId);
     if (!payment) return { refused: "not_found" };
     if (payment.status !== "parked") return { refused: "not_parked", status: payment.status };
