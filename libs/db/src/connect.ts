@@ -23,7 +23,7 @@ export function connect(url: string, { max = 10, application = "checkout" }: { m
  * connections, and the connections that closed then stayed away that long after it was back. Capped at
  * 1–2 s here: a refused connect costs the server next to nothing.
  */
-export function reconnectBackoff(retries: number): number {
+function reconnectBackoff(retries: number): number {
   return (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 2);
 }
 

@@ -22,12 +22,18 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** A pool of one connection, reserved, whose server process has been terminated and whose socket has closed. */
-async function deadReservation() {
+/** A pool of one connection, reserved; `terminate` has the server end that connection (its process `pid`). */
+async function reservedPool() {
   const pool = connect(db.url, { max: 1 });
   const reserved = await pool.reserve();
   const pid = (await reserved<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid;
-  await other`SELECT pg_terminate_backend(${pid})`;
+  return { pool, reserved, pid, terminate: () => other`SELECT pg_terminate_backend(${pid})` };
+}
+
+/** A pool of one connection, reserved, whose server process has been terminated and whose socket has closed. */
+async function deadReservation() {
+  const { pool, reserved, terminate } = await reservedPool();
+  await terminate();
   await new Promise((resolve) => setTimeout(resolve, 200)); // the close has reached the client
   return { pool, reserved };
 }
@@ -101,14 +107,12 @@ describe("postgres.js, when the server ends a reserved connection", () => {
   }, 15_000);
 
   it("fails the statements waiting behind one in flight, instead of leaving them pending", async () => {
-    const pool = connect(db.url, { max: 1 });
+    const { pool, reserved, terminate } = await reservedPool();
     try {
-      const reserved = await pool.reserve();
-      const pid = (await reserved<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid;
       // a statement with parameters is described first: the two after it wait in the reservation's queue
       const outcomes = Promise.allSettled([reserved`SELECT pg_sleep(${1})`.execute(), reserved`SELECT 1`.execute(), reserved`SELECT 2`.execute()]);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      await other`SELECT pg_terminate_backend(${pid})`;
+      await terminate();
       const settled = await within(5_000, outcomes);
       expect(settled).not.toBe("pending");
       expect((settled as PromiseSettledResult<unknown>[]).map((outcome) => outcome.status)).toEqual(["rejected", "rejected", "rejected"]);
@@ -125,14 +129,12 @@ describe("postgres.js, when the server ends the connection a reserve() waits for
   // (porsager/postgres#1195). At a PostgreSQL crash, a transaction first in line for a closing connection
   // waited out libs/db's 30 s pool wait. Patched by scripts/patch-dependencies.mjs.
   it("hands it the reopened connection, and the query queued behind it runs once it is released", async () => {
-    const pool = connect(db.url, { max: 1 });
+    const { pool, reserved: busy, pid, terminate } = await reservedPool();
     try {
-      const busy = await pool.reserve();
-      const pid = (await busy<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid;
       const waiting = pool.reserve();
       const queued = pool<{ two: number }[]>`SELECT 2 AS two`.then((rows) => rows[0]!.two);
       await new Promise((resolve) => setTimeout(resolve, 100)); // both wait behind `busy`
-      await other`SELECT pg_terminate_backend(${pid})`;
+      await terminate();
       const granted = await within(5_000, waiting);
       if (granted === "pending") expect.fail("the waiting reserve() was never given a connection");
       expect((await granted<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid).not.toBe(pid); // a new server process
@@ -147,17 +149,15 @@ describe("postgres.js, when the server ends the connection a reserve() waits for
   }, 15_000);
 
   it("once sql.end() has been called, rejects it with CONNECTION_ENDED, and end() resolves", async () => {
-    const pool = connect(db.url, { max: 1 });
+    const { pool, terminate } = await reservedPool();
     try {
-      const busy = await pool.reserve();
-      const pid = (await busy<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid;
       const waiting = pool.reserve().then(
         (granted) => (granted.release(), "granted"),
         (error: { code?: string }) => `rejected ${error.code}`,
       );
-      await new Promise((resolve) => setTimeout(resolve, 100)); // it waits behind `busy`
+      await new Promise((resolve) => setTimeout(resolve, 100)); // it waits behind the reserved connection
       const ending = pool.end().then(() => "ended");
-      await other`SELECT pg_terminate_backend(${pid})`;
+      await terminate();
       expect(await within(5_000, ending)).toBe("ended");
       expect(await within(5_000, waiting)).toBe("rejected CONNECTION_ENDED");
     } finally {

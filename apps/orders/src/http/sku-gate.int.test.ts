@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { CheckoutAccepted, InventoryRejected, InventoryReserved } from "@checkout/contracts";
+import { within } from "@checkout/testing";
 import { ADDRESS, problemOf, startHarness, type Harness } from "./test-harness.ts";
 
 // The hot-SKU gate (ADR 0014) on a real nats-server and PostgreSQL: inventory's decisions, as published
@@ -30,10 +31,7 @@ const accepted = async (response: Promise<Response> | Response) => {
   return CheckoutAccepted.parse(await answer.json());
 };
 /** whether `promise` is still pending after `ms` */
-const stillWaiting = async (promise: Promise<unknown>, ms = 300) => {
-  const pending = Symbol("pending");
-  return (await Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve(pending), ms))])) === pending;
-};
+const stillWaiting = async (promise: Promise<Response>, ms = 300) => (await within(ms, promise)) === "pending";
 const ordersOfCart = async (cartId: string) => Number((await h.sql`SELECT count(*)::int AS n FROM orders WHERE cart_id = ${cartId}`)[0]!.n);
 const outboxSubjects = async (orderId: string) => (await h.sql<{ subject: string }[]>`SELECT subject FROM outbox WHERE subject LIKE ${`%.${orderId}`}`).map((row) => row.subject);
 

@@ -157,7 +157,7 @@ describe("chaos", () => {
     // seconds of its crash, so each is a stall of a service, not the crash itself
     const poolWaitTimeoutLines: Record<string, number> = {};
     for (const [name, service] of Object.entries(system.services)) {
-      const count = service.output().split("\n").filter((line) => line.includes("pool_wait_timed_out") || line.includes("no connection from the pool")).length;
+      const count = service.output().split("\n").filter((line) => line.includes("pool_wait_timed_out")).length;
       if (count > 0) poolWaitTimeoutLines[name] = count;
     }
     say(`figures: ${JSON.stringify({ orders: orderIds.length, outcomes: tally, loadSeconds, quietSeconds, ...figures, poolWaitTimeoutLines })}`);
