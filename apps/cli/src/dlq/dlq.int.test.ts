@@ -238,6 +238,11 @@ describe("a service's /admin/dlq", () => {
     expect(missing.headers.get("content-type")).toBe("application/problem+json");
     expect(await missing.json()).toMatchObject({ code: "not_found", detail: "dead letter DLQ#424242 does not exist" });
 
+    // POST /replay is a `/:seq` route (routes.ts): any other POST of one segment is no route at all
+    const noRoute = await admin("/424242", { method: "POST" });
+    expect(noRoute.status).toBe(404);
+    expect(await noRoute.json()).toMatchObject({ code: "not_found", detail: "no route for POST /admin/dlq/424242" });
+
     const malformed = await admin("/abc/replay", { method: "POST" });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ code: "validation_failed", errors: [{ field: "seq" }] });

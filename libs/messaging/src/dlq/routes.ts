@@ -50,7 +50,11 @@ export function deadLetterRoutes({ nc, consumers }: { nc: NatsConnection; consum
       const entries = lists.flat().sort((a, b) => a.seq - b.seq).slice(0, query.limit);
       return c.json({ consumers: wanted, total: counts.reduce((sum, n) => sum + n, 0), entries });
     })
-    .post("/replay", async function replayAllRoute(c) {
+    // POST /replay (every dead letter) is this `/:seq` route: beside `/:seq/replay`, a static `/replay`
+    // is a path hono's RegExpRouter refuses, and one such route puts the whole app of every service on
+    // its TrieRouter, which searches a tree and allocates on every request (router.unit.test.ts)
+    .post("/:seq", async function replayAllRoute(c) {
+      if (c.req.param("seq") !== "replay") return c.notFound();
       const manager = await jsm();
       return c.json(await replayAll(manager.jetstream(), manager, { ...scope, via: "get" }));
     })
