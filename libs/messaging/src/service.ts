@@ -5,7 +5,7 @@ import { createApp, createMetrics, listen, type AppEnv, type Metrics, type Readi
 import { startMessaging, type Messaging, type MessagingOptions } from "./runtime.ts";
 import type { BucketSpec } from "./topology.ts";
 import type { AnyEvent } from "./handler.ts";
-import { deadLetterRoutes } from "./dlq/routes.ts";
+import { mountDeadLetterRoutes } from "./dlq/routes.ts";
 import { startInboxPruner } from "./inbox-pruner.ts";
 
 export interface ServiceConfig {
@@ -126,7 +126,7 @@ export async function runService({
     if (routes) app.route("/", routes(parts));
   }
   // the service's own dead letters: those of its durable consumers, and of its workers (`<service>-worker`)
-  app.route("/admin/dlq", deadLetterRoutes({ nc: messaging.nc, consumers: [...messaging.router.consumers(), `${name}-worker`] }));
+  mountDeadLetterRoutes(app, { nc: messaging.nc, consumers: [...messaging.router.consumers(), `${name}-worker`] });
   const server = await listen(app, { host: config.HOST, port: config.PORT });
   log.info({ url: server.url, consumers: messaging.router.consumers() }, `${name} listening on ${server.url}`);
 

@@ -5,7 +5,7 @@ import { Redis } from "ioredis";
 import postgres from "postgres";
 import { createMetrics } from "@checkout/http";
 import { createLogger } from "@checkout/log";
-import { deadLetterRoutes } from "@checkout/messaging";
+import { mountDeadLetterRoutes } from "@checkout/messaging";
 import { createOrdersApp } from "./app.ts";
 
 // hono's default router tries its RegExpRouter, which matches a path with one prebuilt expression, and
@@ -34,7 +34,7 @@ describe("the orders app's router", () => {
       trustProxy: false,
       admission: { maxInFlight: 1, maxWaiting: 1, maxWaitMs: 1_000, maxOpenOrders: 0 },
     });
-    app.route("/admin/dlq", deadLetterRoutes({ nc: {} as NatsConnection, consumers: ["orders"] }));
+    mountDeadLetterRoutes(app, { nc: {} as NatsConnection, consumers: ["orders"] });
 
     const health = await app.request("/healthz"); // the first request builds the router
     expect(health.status).toBe(200);

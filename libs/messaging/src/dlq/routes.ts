@@ -73,3 +73,8 @@ export function deadLetterRoutes({ nc, consumers }: { nc: NatsConnection; consum
       return c.body(null, 204);
     });
 }
+
+/** Mounts `deadLetterRoutes` at `/admin/dlq` of a service's app, as runService does for every service. */
+export function mountDeadLetterRoutes(app: Hono<AppEnv>, options: { nc: NatsConnection; consumers: readonly string[] }): void {
+  app.route("/admin/dlq", deadLetterRoutes(options));
+}
