@@ -11,7 +11,7 @@ import { createOrdersApp } from "./app.ts";
 // hono's default router tries its RegExpRouter, which matches a path with one prebuilt expression, and
 // falls back to its TrieRouter, which searches a tree and allocates on every request, if a single route
 // is one the RegExpRouter refuses. The fallback is silent: this test names the router the orders app
-// (the service's largest) ends up with. Nothing here connects: postgres.js and ioredis (lazyConnect)
+// (the services' largest) ends up with. Nothing here connects: postgres.js and ioredis (lazyConnect)
 // open no connection until a query, and no route that would use one is requested.
 describe("the orders app's router", () => {
   it("is hono's RegExpRouter, with every route the service mounts (runService adds /admin/dlq)", async () => {
