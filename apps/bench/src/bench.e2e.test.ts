@@ -56,6 +56,8 @@ describe("npm run bench, end to end", () => {
     expect(result.events.idempotencyKvWrites).toBe(100);
     expect(result.load.byOrdersInstance).toEqual({ orders: 25, "orders-2": 25 }); // the shoppers take turns
     expect(result.resources.duringLoad.peakRssMb["orders-2"]).toBeGreaterThan(0);
+    // every Node process's GC pauses were read from its /metrics before and after (a run this small may pause for none)
+    expect(Object.keys(result.resources.gc?.seconds ?? {}).sort()).toEqual(["inventory", "notifications", "orders", "orders-2", "payments", "shipping"]);
     expect(checkResultShape(result)).toEqual([]);
     expect(result.load).toMatchObject({ offered: 50, answered: 50, accepted: 50 });
     expect(result.saga.outcomes).toEqual({ COMPLETED: 5, "CANCELLED:out_of_stock": 45 });

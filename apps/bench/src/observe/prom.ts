@@ -10,6 +10,19 @@ export function metricValue(text: string, name: string): number | undefined {
   return undefined;
 }
 
+/**
+ * Seconds a process's main thread spent paused for garbage collection since it started: the sum over
+ * every kind of prom-client's `nodejs_gc_duration_seconds` histogram (from perf_hooks' gc entries).
+ */
+export function gcPauseSeconds(text: string): number | undefined {
+  let total: number | undefined;
+  for (const match of text.matchAll(/^nodejs_gc_duration_seconds_sum(?:\{[^}]*\})? (\S+)/gm)) {
+    const value = Number(match[1]);
+    if (Number.isFinite(value)) total = (total ?? 0) + value;
+  }
+  return total;
+}
+
 /** The Node version a process reports on its /metrics (prom-client's `nodejs_version_info`), e.g. "v24.22.3". */
 export function nodeVersionOf(text: string): string | undefined {
   return /^nodejs_version_info\{(?:[^}]*,)?version="(v[^"]+)"/m.exec(text)?.[1];

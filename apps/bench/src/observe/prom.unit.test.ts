@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { metricValue, nodeVersionOf, parseCpuLine, parseProcStat, pidListeningOn } from "./prom.ts";
+import { gcPauseSeconds, metricValue, nodeVersionOf, parseCpuLine, parseProcStat, pidListeningOn } from "./prom.ts";
 
 describe("metricValue", () => {
   const text = [
@@ -15,6 +15,26 @@ describe("metricValue", () => {
   });
   it("does not take a metric whose name only starts the same", () => {
     expect(metricValue('process_resident_memory_bytes_total{a="b"} 3', "process_resident_memory_bytes")).toBeUndefined();
+  });
+});
+
+describe("gcPauseSeconds", () => {
+  it("adds up the pause time of every kind of GC, and none of the histogram's buckets or counts", () => {
+    const text = [
+      "# HELP nodejs_gc_duration_seconds Garbage collection duration by kind, one of major, minor, incremental or weakcb.",
+      "# TYPE nodejs_gc_duration_seconds histogram",
+      'nodejs_gc_duration_seconds_bucket{le="0.001",kind="minor",service="orders"} 10',
+      'nodejs_gc_duration_seconds_sum{kind="minor",service="orders"} 1.25',
+      'nodejs_gc_duration_seconds_count{kind="minor",service="orders"} 120',
+      'nodejs_gc_duration_seconds_bucket{le="+Inf",kind="major",service="orders"} 3',
+      'nodejs_gc_duration_seconds_sum{kind="major",service="orders"} 0.5',
+      'nodejs_gc_duration_seconds_count{kind="major",service="orders"} 3',
+      'nodejs_gc_duration_seconds_sum{kind="incremental",service="orders"} 0.0625',
+    ].join("\n");
+    expect(gcPauseSeconds(text)).toBe(1.8125);
+  });
+  it("is undefined for a process that reports no GC histogram", () => {
+    expect(gcPauseSeconds('process_resident_memory_bytes{service="orders"} 1\n')).toBeUndefined();
   });
 });
 

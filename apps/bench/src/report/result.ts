@@ -127,6 +127,12 @@ export interface BenchResult {
     duringLoad: ResourceSummary;
     /** CPU-ms per accepted order by process (the bench included), first arrival → system quiet: what one saga costs */
     perSaga?: { cpuMs: Record<string, number>; totalCpuMs: number };
+    /**
+     * main-thread GC pauses of each Node process (prom-client's `nodejs_gc_duration_seconds`), from just
+     * before the first arrival until after the audit, and their share of the process's CPU (all threads)
+     * from the first arrival until quiet
+     */
+    gc?: { seconds: Record<string, number>; shareOfCpu: Record<string, number> };
   };
   /** the naive design with the same plan; both rates are COMPLETED orders from the first arrival to the last completion */
   baseline: (BaselineResult & { sagaCompletedPerSec: number; ratio: number | null }) | null;

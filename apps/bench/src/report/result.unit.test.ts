@@ -5,6 +5,7 @@ import { createLedger } from "../system/checkout.ts";
 import { composeResult, type RunFacts } from "../run/compose.ts";
 import type { AuditResult } from "../verify/audit.ts";
 import { checkResultShape } from "./result.ts";
+import { resourceRows } from "./summary.ts";
 
 // A run of 10 orders at 10/s for 1 s, made up: 9 accepted (one 503), 8 COMPLETED and 1 CANCELLED,
 // reduced by composeResult to the result JSON that main.ts writes.
@@ -91,6 +92,14 @@ describe("the result JSON", () => {
     expect(result.oversold.units).toBe(0);
     expect(result.resources.duringLoad.peakRssMb).toEqual({ orders: 150, bench: 90 });
     expect(result.load.generator.cpuCores).toBe(0.4);
+  });
+
+  it("counts each Node process's GC pauses, and their share of its CPU until quiet, in the JSON and the table", () => {
+    const withGc = composeResult({ ...facts(), gcSeconds: { orders: 0.2 } });
+    expect(withGc.resources.gc).toEqual({ seconds: { orders: 0.2 }, shareOfCpu: { orders: 0.25 } }); // orders used 0.8 s of CPU
+    expect(resourceRows(withGc).find(([name]) => name === "orders")?.[4]).toBe("0.2 s (25%)");
+    expect(result.resources.gc).toBeUndefined(); // no /metrics read: no column value
+    expect(resourceRows(result).find(([name]) => name === "orders")?.[4]).toBe("");
   });
 
   it("judges the targets it can and leaves the others open", () => {

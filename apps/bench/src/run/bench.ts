@@ -16,7 +16,7 @@ import { commitCounts, streamMarks, streamStats } from "../observe/streams.ts";
 import { resetStatements, topStatements } from "../observe/pg-statements.ts";
 import { batchesSince, mergeBatches, parseBatches, parseCheckouts } from "../observe/batches.ts";
 import { startGrowthProbe, type GrowthProbe } from "../observe/growth.ts";
-import { nodeVersionOf } from "../observe/prom.ts";
+import { gcPauseSeconds, nodeVersionOf } from "../observe/prom.ts";
 import { measureJetStreamRate } from "../raw/jetstream-rate.ts";
 import { measurePostgresRate } from "../raw/postgres-rate.ts";
 import { compensatedAt, finalOrders, openReader } from "../verify/orders-db.ts";
@@ -213,6 +213,13 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       return before === undefined || after === undefined ? [] : [{ name, before, after }];
     });
     const batches = mergeBatches(read.map(({ before, after }) => batchesSince(parseBatches(after), parseBatches(before))));
+    // main-thread GC pauses of each Node process in the run (prom-client's histogram, from before the first arrival to now)
+    const gcSeconds = Object.fromEntries(
+      read.flatMap(({ name, before, after }) => {
+        const [from, to] = [gcPauseSeconds(before), gcPauseSeconds(after)];
+        return from === undefined || to === undefined ? [] : [[name, to - from] as const];
+      }),
+    );
     const byOrdersInstance =
       bench.orders.length > 1 ? Object.fromEntries(read.filter(({ name }) => ordersNames.includes(name)).map(({ name, before, after }) => [name, parseCheckouts(after) - parseCheckouts(before)])) : undefined;
     const serviceLogs = Object.fromEntries(processes.map(({ name, instance }) => [name, instance.output()]));
@@ -259,6 +266,7 @@ export async function runBench(options: BenchOptions, progress: Progress = creat
       timeline,
       ...(statements ? { statements } : {}),
       batches,
+      gcSeconds,
       serviceLogs,
       ...(growthSamples ? { growth: growthSamples } : {}),
     });

@@ -47,6 +47,8 @@ export interface RunFacts {
   timeline: BenchResult["timeline"];
   statements?: BenchResult["statements"];
   batches?: BenchResult["batches"];
+  /** each Node process's main-thread GC pauses, in seconds, from just before the first arrival until after the audit */
+  gcSeconds?: Record<string, number>;
   /** what each service wrote (its log lines) */
   serviceLogs?: Record<string, string>;
   /** soak: the growth probe's samples */
@@ -69,12 +71,30 @@ function cpuPerSaga(whole: ReturnType<typeof summarizeResources>, accepted: numb
   return { cpuMs, totalCpuMs: round(Object.values(cpuMs).reduce((a, b) => a + b, 0), 2) };
 }
 
+/**
+ * Each Node process's main-thread GC pauses and their share of its CPU (all its threads) from the first
+ * arrival until the system was quiet. The pauses are counted from just before the first arrival until
+ * after the audit: the idle GCs of those last seconds (V8's memory reducer) are in them.
+ */
+function gcShares(gcSeconds: Record<string, number>, whole: ReturnType<typeof summarizeResources>): { seconds: Record<string, number>; shareOfCpu: Record<string, number> } {
+  const seconds: Record<string, number> = {};
+  const shareOfCpu: Record<string, number> = {};
+  for (const [name, paused] of Object.entries(gcSeconds)) {
+    seconds[name] = round(paused, 2);
+    const cpu = whole.cpuSeconds[name];
+    if (cpu !== undefined && cpu > 0) shareOfCpu[name] = round(paused / cpu, 3);
+  }
+  return { seconds, shareOfCpu };
+}
+
 export function composeResult(f: RunFacts): BenchResult {
   const { ledger, plan, options, outcomes } = f;
   const n = plan.orders.length;
   const accepted: number[] = [];
   for (let i = 0; i < n; i++) if (ledger.status[i] === 202) accepted.push(i);
   const windowMs = f.load.endedAt - f.load.startedAt;
+  // every process's CPU from the first arrival until the system was quiet: what the run cost
+  const whole = summarizeResources(f.samples, f.load.startedAt, f.settlement.systemQuietAt ?? Number.POSITIVE_INFINITY, f.machine.nproc);
   const inWindow = (at: number) => at >= f.load.startedAt && at <= f.load.endedAt;
 
   const acceptance = createRecorder(accepted.length || 1);
@@ -223,7 +243,8 @@ export function composeResult(f: RunFacts): BenchResult {
       : null,
     resources: {
       duringLoad: summarizeResources(f.samples, f.load.startedAt, Math.max(f.load.endedAt, f.load.startedAt + 1_000), f.machine.nproc),
-      perSaga: cpuPerSaga(summarizeResources(f.samples, f.load.startedAt, f.settlement.systemQuietAt ?? Number.POSITIVE_INFINITY, f.machine.nproc), accepted.length),
+      perSaga: cpuPerSaga(whole, accepted.length),
+      ...(f.gcSeconds ? { gc: gcShares(f.gcSeconds, whole) } : {}),
     },
     baseline: f.baseline ? { ...f.baseline, sagaCompletedPerSec: round(sagaCompletedPerSec), ratio: f.baseline.completedPerSec > 0 ? round(sagaCompletedPerSec / f.baseline.completedPerSec, 2) : null } : null,
     timeline: f.timeline,
