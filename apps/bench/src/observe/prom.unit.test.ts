@@ -33,7 +33,8 @@ describe("gcPauseSeconds", () => {
     ].join("\n");
     expect(gcPauseSeconds(text)).toBe(1.8125);
   });
-  it("is undefined for a process that reports no GC histogram", () => {
+  it("is 0 for a process that exports the histogram but has not collected yet, undefined for one that does not export it", () => {
+    expect(gcPauseSeconds("# HELP nodejs_gc_duration_seconds x\n# TYPE nodejs_gc_duration_seconds histogram\n")).toBe(0);
     expect(gcPauseSeconds('process_resident_memory_bytes{service="orders"} 1\n')).toBeUndefined();
   });
 });

@@ -128,9 +128,9 @@ export interface BenchResult {
     /** CPU-ms per accepted order by process (the bench included), first arrival → system quiet: what one saga costs */
     perSaga?: { cpuMs: Record<string, number>; totalCpuMs: number };
     /**
-     * main-thread GC pauses of each Node process (prom-client's `nodejs_gc_duration_seconds`), from just
-     * before the first arrival until after the audit, and their share of the process's CPU (all threads)
-     * from the first arrival until quiet
+     * main-thread GC pauses of each service (prom-client's `nodejs_gc_duration_seconds`), from just before the
+     * first arrival until after the audit, and those seconds divided by the process's CPU seconds (all
+     * threads) from the first arrival until quiet; absent when no service answered /metrics both times
      */
     gc?: { seconds: Record<string, number>; shareOfCpu: Record<string, number> };
   };

@@ -73,8 +73,8 @@ export function resourceRows(r: BenchResult): string[][] {
     return `${n(seconds, 2)} s${share === undefined ? "" : ` (${n(share * 100)}%)`}`;
   };
   const names = [...new Set([...Object.keys(peakRssMb), ...Object.keys(cpuCores)])];
-  const rows = names.map((name) => [name, peakRssMb[name] === undefined ? "" : `${n(peakRssMb[name], 1)} MB`, cpuCores[name] === undefined ? "" : n(cpuCores[name], 2), perSaga[name] === undefined ? "" : n(perSaga[name], 2), paused(name)]);
-  if (r.resources.perSaga) rows.push(["all", "", "", n(r.resources.perSaga.totalCpuMs, 2), ""]);
+  const rows = names.map((name) => [name, peakRssMb[name] === undefined ? "" : `${n(peakRssMb[name], 1)} MB`, cpuCores[name] === undefined ? "" : n(cpuCores[name], 2), perSaga[name] === undefined ? "" : n(perSaga[name], 2), ...(gc ? [paused(name)] : [])]);
+  if (r.resources.perSaga) rows.push(["all", "", "", n(r.resources.perSaga.totalCpuMs, 2), ...(gc ? [""] : [])]);
   return rows;
 }
 
@@ -107,7 +107,7 @@ export function renderSummary(r: BenchResult, { file, logs }: { file?: string; l
       r.growth.rows.map((g) => [`${g.name} (${g.unit})`, g.kind, n(g.start, 1), n(g.end, 1), n(g.max, 1), n(g.firstHalf, 1), n(g.secondHalf, 1), g.verdict, g.limit]),
     ));
   }
-  parts.push("", renderTable([{ header: "process" }, { header: "peak RSS", align: "right" }, { header: "CPU cores (load)", align: "right" }, { header: "CPU ms per order", align: "right" }, { header: "GC pauses (share of CPU)", align: "right" }], resourceRows(r)));
+  parts.push("", renderTable([{ header: "process" }, { header: "peak RSS", align: "right" }, { header: "CPU cores (load)", align: "right" }, { header: "CPU ms per order", align: "right" }, ...(r.resources.gc ? [{ header: "GC pauses (÷ CPU s)", align: "right" as const }] : [])], resourceRows(r)));
   parts.push("", renderTable([{ header: "target" }, { header: "result" }, { header: "measured" }], r.targets.map((t) => [t.target, mark(t.met), t.measured])));
   const logged = Object.entries(r.logLines ?? {}).filter(([, lines]) => lines > 0);
   if (logged.length > 0) parts.push("", `the services logged (LOG_LEVEL warn): ${logged.map(([service, lines]) => `${service} ${n(lines)} lines`).join(", ")}${logs ? ` → ${logs}` : ""}`);

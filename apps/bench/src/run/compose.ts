@@ -63,7 +63,6 @@ const countBy = <T>(items: Iterable<T>, key: (item: T) => string) => {
 };
 const outcomeKey = (order: FinalOrder | undefined) => (!order ? "missing" : order.cancelReason ? `${order.status}:${order.cancelReason}` : order.status);
 
-/** Reduces what a run observed to the result: rates, latencies, outcomes, costs, targets. */
 /** CPU-milliseconds each process spent per accepted order, from the first arrival until the system was quiet. */
 function cpuPerSaga(whole: ReturnType<typeof summarizeResources>, accepted: number): { cpuMs: Record<string, number>; totalCpuMs: number } {
   const cpuMs: Record<string, number> = {};
@@ -72,9 +71,11 @@ function cpuPerSaga(whole: ReturnType<typeof summarizeResources>, accepted: numb
 }
 
 /**
- * Each Node process's main-thread GC pauses and their share of its CPU (all its threads) from the first
- * arrival until the system was quiet. The pauses are counted from just before the first arrival until
- * after the audit: the idle GCs of those last seconds (V8's memory reducer) are in them.
+ * Each Node process's main-thread GC pauses, and those pauses (wall-clock seconds of its main thread)
+ * divided by its CPU seconds (all its threads) from the first arrival until the system was quiet: a
+ * ratio, not a share of one clock. The pauses are counted from just before the first arrival until
+ * after the audit, so the idle GCs of those last seconds (V8's memory reducer) are in them: for a
+ * process that did little, the ratio is inflated and can pass 1.
  */
 function gcShares(gcSeconds: Record<string, number>, whole: ReturnType<typeof summarizeResources>): { seconds: Record<string, number>; shareOfCpu: Record<string, number> } {
   const seconds: Record<string, number> = {};
@@ -87,6 +88,7 @@ function gcShares(gcSeconds: Record<string, number>, whole: ReturnType<typeof su
   return { seconds, shareOfCpu };
 }
 
+/** Reduces what a run observed to the result: rates, latencies, outcomes, costs, targets. */
 export function composeResult(f: RunFacts): BenchResult {
   const { ledger, plan, options, outcomes } = f;
   const n = plan.orders.length;
@@ -244,7 +246,7 @@ export function composeResult(f: RunFacts): BenchResult {
     resources: {
       duringLoad: summarizeResources(f.samples, f.load.startedAt, Math.max(f.load.endedAt, f.load.startedAt + 1_000), f.machine.nproc),
       perSaga: cpuPerSaga(whole, accepted.length),
-      ...(f.gcSeconds ? { gc: gcShares(f.gcSeconds, whole) } : {}),
+      ...(f.gcSeconds && Object.keys(f.gcSeconds).length > 0 ? { gc: gcShares(f.gcSeconds, whole) } : {}),
     },
     baseline: f.baseline ? { ...f.baseline, sagaCompletedPerSec: round(sagaCompletedPerSec), ratio: f.baseline.completedPerSec > 0 ? round(sagaCompletedPerSec / f.baseline.completedPerSec, 2) : null } : null,
     timeline: f.timeline,
