@@ -46,5 +46,7 @@ describe("the services built by npm run build", () => {
     expect((await shop.intentsOf(paid.orderId))[0]).toMatchObject({ status: "succeeded", amount_captured: paid.total.amount });
     await expect.poll(() => mailsOf(paid.orderId), { timeout: 15_000 }).toEqual(["confirmed", "shipped"]);
     await expect.poll(() => mailsOf(declined.orderId), { timeout: 15_000 }).toEqual(["cancelled"]);
+    // every service's routes fit hono's RegExpRouter (runService warns at start-up when one does not)
+    for (const [name, service] of Object.entries(system.services)) expect(service.output(), name).not.toContain("fall back to its TrieRouter");
   });
 });

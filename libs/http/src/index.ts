@@ -6,3 +6,4 @@ export * from "./app.ts";
 export * from "./serve.ts";
 export * from "./auth.ts";
 export * from "./client-ip.ts";
+export * from "./router.ts";

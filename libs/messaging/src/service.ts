@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import { connect, ensureDatabase, migrate, onStuckTransaction, type Sql } from "@checkout/db";
 import { createLogger, type Logger } from "@checkout/log";
-import { createApp, createMetrics, listen, type AppEnv, type Metrics, type ReadinessCheck } from "@checkout/http";
+import { createApp, createMetrics, listen, settleRouter, usesRegExpRouter, type AppEnv, type Metrics, type ReadinessCheck } from "@checkout/http";
 import { startMessaging, type Messaging, type MessagingOptions } from "./runtime.ts";
 import type { BucketSpec } from "./topology.ts";
 import type { AnyEvent } from "./handler.ts";
@@ -127,8 +127,11 @@ export async function runService({
   }
   // the service's own dead letters: those of its durable consumers, and of its workers (`<service>-worker`)
   mountDeadLetterRoutes(app, { nc: messaging.nc, consumers: [...messaging.router.consumers(), `${name}-worker`] });
+  // hono picks its router on the first request: pick it now, and say so if a route made it fall back
+  const router = settleRouter(app);
+  if (!usesRegExpRouter(router)) log.warn({ router }, "a route made hono fall back to its TrieRouter: every request is routed by a tree search (libs/http router.ts)");
   const server = await listen(app, { host: config.HOST, port: config.PORT });
-  log.info({ url: server.url, consumers: messaging.router.consumers() }, `${name} listening on ${server.url}`);
+  log.info({ url: server.url, consumers: messaging.router.consumers(), router }, `${name} listening on ${server.url}`);
 
   return {
     ...parts,

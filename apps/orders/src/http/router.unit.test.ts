@@ -3,16 +3,16 @@ import type { KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { Redis } from "ioredis";
 import postgres from "postgres";
-import { createMetrics } from "@checkout/http";
+import { createMetrics, settleRouter } from "@checkout/http";
 import { createLogger } from "@checkout/log";
 import { mountDeadLetterRoutes } from "@checkout/messaging";
 import { createOrdersApp } from "./app.ts";
 
-// hono's default router tries its RegExpRouter, which matches a path with one prebuilt expression, and
-// falls back to its TrieRouter, which searches a tree and allocates on every request, if a single route
-// is one the RegExpRouter refuses. The fallback is silent: this test names the router the orders app
-// (the services' largest) ends up with. Nothing here connects: postgres.js and ioredis (lazyConnect)
-// open no connection until a query, and no route that would use one is requested.
+// hono falls back from its RegExpRouter to its slower TrieRouter, for the whole app, if a single route
+// is one the RegExpRouter refuses (libs/http router.ts). runService warns at start-up when that
+// happens; this test names the router the orders app (the services' largest) ends up with. Nothing
+// here connects: postgres.js and ioredis (lazyConnect) open no connection until a query, and no route
+// that would use one is requested.
 describe("the orders app's router", () => {
   it("is hono's RegExpRouter, with every route the service mounts (runService adds /admin/dlq)", async () => {
     const sql = postgres({ max: 1 });
@@ -36,9 +36,8 @@ describe("the orders app's router", () => {
     });
     mountDeadLetterRoutes(app, { nc: {} as NatsConnection, consumers: ["orders"] });
 
-    const health = await app.request("/healthz"); // the first request builds the router
-    expect(health.status).toBe(200);
-    expect(app.router.name).toBe("SmartRouter + RegExpRouter");
+    expect(settleRouter(app)).toBe("SmartRouter + RegExpRouter"); // as runService does before it listens
+    expect((await app.request("/healthz")).status).toBe(200);
     redis.disconnect();
     await sql.end();
   });
