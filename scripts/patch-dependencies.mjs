@@ -102,9 +102,10 @@ const PATCHES = [
     // load, each connection that closed with a reserve first in line stranded that reserve. Patched: the
     // connection reconnects on behalf of a waiting reserve() but leaves it first in the queue, the same as
     // reserve() does when it opens a connection itself. The reopened connection goes to it when it is
-    // ready (or to whoever is first by then); a failed attempt rejects it and it leaves the queue, as above. So every connection that closes while a reserve waits first in line
-    // reconnects for it, where 3.4.9 took one waiter off the queue per connection, and a failed round of
-    // attempts rejects that one reserve rather than one waiter per attempt. Once `sql.end()` has been
+    // ready (or to whoever is first by then); a failed attempt rejects it and it leaves the queue, as
+    // above. So every connection that closes while a reserve waits first in line reconnects for it,
+    // where 3.4.9 took one waiter off the queue per connection, and a failed round of attempts rejects
+    // that one reserve rather than one waiter per attempt. Once `sql.end()` has been
     // called, a reserve first in line is taken off the queue and reconnected for as upstream does (that
     // reconnect is what ends a connection end() waits for), and rejected with CONNECTION_ENDED rather
     // than left waiting for ever; reconnecting for it while it stays in the queue would open sockets

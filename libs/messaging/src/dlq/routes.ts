@@ -52,7 +52,7 @@ export function deadLetterRoutes({ nc, consumers }: { nc: NatsConnection; consum
     })
     // POST /replay (every dead letter) is this `/:seq` route: beside `/:seq/replay`, a static `/replay`
     // is a path hono's RegExpRouter refuses, and one such route puts the whole app of every service on
-    // its TrieRouter, which searches a tree and allocates on every request (router.unit.test.ts)
+    // its TrieRouter, which searches a tree and allocates on every request (libs/http router.ts)
     .post("/:seq", async function replayAllRoute(c) {
       if (c.req.param("seq") !== "replay") return c.notFound();
       const manager = await jsm();
