@@ -18,6 +18,12 @@ const server = http.createServer((request, response) => {
     if (request.url === "/empty") return void response.writeHead(204).end();
     if (request.url === "/slow") return void setTimeout(() => response.writeHead(200).end("{}"), 500);
     if (request.url === "/hang") return; // never answers
+    if (request.url === "/chunked") {
+      response.writeHead(200, { "content-type": "text/plain" }); // no length: node:http sends it chunked
+      response.write("streamed ");
+      return void setTimeout(() => response.end("in parts"), 20);
+    }
+    if (request.url === "/close") return void response.writeHead(200, { connection: "close", "content-type": "text/plain" }).end("bye");
     // the second request on a connection finds it closed under it, as when the server's keep-alive ends
     const served = (requestsOn.get(request.socket) ?? 0) + 1;
     requestsOn.set(request.socket, served);
@@ -74,6 +80,21 @@ describe("the generator's fetch", () => {
     );
     expect(connections.size).toBeGreaterThan(0);
     expect(connections.size).toBeLessThanOrEqual(20);
+  });
+
+  it("reads a chunked answer written in parts, and opens a new connection after one the server closes", async () => {
+    const client = createHttpFetch();
+    try {
+      const chunked = await client(`${url}/chunked`);
+      expect([chunked.status, await chunked.text()]).toEqual([200, "streamed in parts"]);
+      const opened = connections.size;
+      expect(await (await client(`${url}/close`)).text()).toBe("bye");
+      expect(await (await client(`${url}/close`)).text()).toBe("bye");
+      // the first /close went on the chunked answer's connection, kept alive; the server closed it, so the second needed a new one
+      expect(connections.size - opened).toBe(1);
+    } finally {
+      client.close();
+    }
   });
 
   it("closes a connection idle for idleMs itself, before the server would, and still waits longer for an answer", async () => {
