@@ -10,11 +10,14 @@ import { createHttpFetch } from "./http-fetch.ts";
 const httpFetch = createHttpFetch();
 const connections = new Set<unknown>();
 const requestsOn = new WeakMap<object, number>();
+/** requests the server read, by path */
+const seen = new Map<string, number>();
 const server = http.createServer((request, response) => {
   let body = "";
   request.setEncoding("utf8");
   request.on("data", (chunk: string) => (body += chunk));
   request.on("end", () => {
+    seen.set(request.url!, (seen.get(request.url!) ?? 0) + 1);
     if (request.url === "/empty") return void response.writeHead(204).end();
     if (request.url === "/slow") return void setTimeout(() => response.writeHead(200).end("{}"), 500);
     if (request.url === "/hang") return; // never answers
@@ -23,6 +26,7 @@ const server = http.createServer((request, response) => {
       response.write("streamed ");
       return void setTimeout(() => response.end("in parts"), 20);
     }
+    if (request.url === "/drop") return void request.socket.destroy(); // read, never answered
     if (request.url === "/close") return void response.writeHead(200, { connection: "close", "content-type": "text/plain" }).end("bye");
     // the second request on a connection finds it closed under it, as when the server's keep-alive ends
     const served = (requestsOn.get(request.socket) ?? 0) + 1;
@@ -124,13 +128,51 @@ describe("the generator's fetch", () => {
     }
   });
 
-  it("gives up on a request with no answer after timeoutMs, with ETIMEDOUT", async () => {
+  it("sends a request lost on a reused connection once more, not twice", async () => {
+    const client = createHttpFetch();
+    try {
+      expect((await client(`${url}/get`)).status).toBe(202); // a connection to reuse
+      seen.delete("/drop");
+      await expect(client(`${url}/drop`, { method: "POST", body: "{}" })).rejects.toMatchObject({ message: "fetch failed", cause: { code: "ECONNRESET" } });
+      expect(seen.get("/drop")).toBe(2); // on the reused connection, then on a new one
+      seen.delete("/drop");
+      await expect(client(`${url}/drop`, { method: "POST", body: "{}" })).rejects.toMatchObject({ cause: { code: "ECONNRESET" } });
+      expect(seen.get("/drop")).toBe(1); // a new connection's loss is not tried again
+    } finally {
+      client.close();
+    }
+  });
+
+  it("gives up on a request with no answer after timeoutMs, with ETIMEDOUT, and does not send it again", async () => {
     const impatient = createHttpFetch({ timeoutMs: 200 });
     try {
+      expect((await impatient(`${url}/get`)).status).toBe(202); // the /hang goes on a reused connection
+      seen.delete("/hang");
       await expect(impatient(`${url}/hang`)).rejects.toMatchObject({ message: "fetch failed", cause: { code: "ETIMEDOUT" } });
+      expect(seen.get("/hang")).toBe(1);
     } finally {
       impatient.close();
     }
+  });
+
+  it("fails a request under way when closed, without sending it again", async () => {
+    const client = createHttpFetch();
+    expect((await client(`${url}/get`)).status).toBe(202);
+    seen.delete("/slow");
+    const slow = client(`${url}/slow`, { method: "POST", body: "{}" });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the server has it
+    client.close();
+    await expect(slow).rejects.toMatchObject({ message: "fetch failed", cause: { code: "ECONNRESET" } });
+    await new Promise((resolve) => setTimeout(resolve, 600)); // longer than /slow takes to answer
+    expect(seen.get("/slow")).toBe(1);
+  });
+
+  it("sends URLs it does not split by hand through URL, and refuses what is not HTTP", async () => {
+    const response = await httpFetch(`${url}/api/carts/ä b?x=ä`);
+    expect(((await response.json()) as { method: string }).method).toBe("GET"); // percent-encoded by URL: the server read it
+    await expect(httpFetch(`https://127.0.0.1/`)).rejects.toThrow("plain http");
+    await expect(httpFetch(`${url}/get`, { method: "GET /x HTTP/1.1\r\n" })).rejects.toThrow("not a method");
+    await expect(httpFetch(`${url}/get`, { headers: { "x-a": "1\r\nx-b: 2" } })).rejects.toThrow("line break");
   });
 
   it("fails as fetch does when nothing listens: TypeError('fetch failed') with the socket's error as cause", async () => {

@@ -1,10 +1,10 @@
 import net from "node:net";
 import type { ShopResponse } from "@checkout/testing";
-import { createResponseReader, type RawResponse } from "./http-response-reader.ts";
+import { ResponseReader, type RawResponse } from "./http-response-reader.ts";
 
 export interface HttpFetch {
   (url: string | URL, init?: RequestInit): Promise<ShopResponse>;
-  /** closes the kept-alive connections */
+  /** closes every connection: a request still under way fails, and is not sent again */
   close(): void;
 }
 
@@ -60,38 +60,46 @@ class BufferedResponse implements ShopResponse {
   }
 }
 
-
 /** Where a request goes: one pool of kept-alive connections per host and port. */
 interface Target {
+  /** the Host header, and the pool's name */
   origin: string;
   host: string;
   port: number;
   path: string;
 }
 
-const PLAIN_URL = /^http:\/\/([^/:?#@]+)(?::(\d+))?([/?][^#]*)?$/;
+// the URLs the bench makes (a name or IPv4 address, a port, a path of visible ASCII) are split by hand;
+// anything else goes through URL, which checks and encodes it
+const PLAIN_URL = /^http:\/\/([A-Za-z0-9.-]+)(?::(\d{1,5}))?([/?][\x21-\x7e]*)?$/;
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const UNSAFE = /[\r\n\0]/;
 
 function targetOf(url: string | URL): Target {
   const plain = typeof url === "string" ? PLAIN_URL.exec(url) : null;
+  let host: string, port: number, path: string;
   if (plain) {
-    const [, host, port = "80", path = "/"] = plain;
-    return { origin: `${host}:${port}`, host: host!, port: Number(port), path: path.startsWith("?") ? `/${path}` : path };
+    host = plain[1]!;
+    port = Number(plain[2] ?? 80);
+    path = plain[3] === undefined ? "/" : plain[3].startsWith("?") ? `/${plain[3]}` : plain[3];
+  } else {
+    const parsed = new URL(url);
+    if (parsed.protocol !== "http:") throw new TypeError(`httpFetch speaks plain http, not ${parsed.protocol}`);
+    host = parsed.hostname;
+    port = Number(parsed.port || 80);
+    path = `${parsed.pathname}${parsed.search}`;
   }
-  const parsed = new URL(url);
-  if (parsed.protocol !== "http:") throw new TypeError(`httpFetch speaks plain http, not ${parsed.protocol}`);
-  const port = Number(parsed.port || 80);
-  const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
-  return { origin: `${host}:${port}`, host, port, path: `${parsed.pathname}${parsed.search}` };
+  if (port < 1 || port > 65_535) throw new TypeError(`not a port: ${port}`);
+  // an IPv6 address is bracketed in the Host header (URL keeps the brackets in hostname), not for connect()
+  return { origin: `${host}:${port}`, host: host.replace(/^\[(.*)\]$/, "$1"), port, path };
 }
-
-const UNSAFE = /[\r\n\0]/;
 
 function requestHead(method: string, target: Target, headers: Record<string, string> | undefined, body: string | undefined): string {
   let head = `${method} ${target.path} HTTP/1.1\r\n`;
   let host = false;
   for (const name in headers) {
     const value = headers[name]!;
-    if (UNSAFE.test(name) || UNSAFE.test(value)) throw new TypeError(`header ${JSON.stringify(name)} holds a line break`);
+    if (!TOKEN.test(name) || UNSAFE.test(value)) throw new TypeError(`header ${JSON.stringify(name)}: not a header name, or a value with a line break`);
     const lower = name.toLowerCase();
     if (lower === "content-length" || lower === "transfer-encoding" || lower === "connection") continue; // ours to set
     if (lower === "host") host = true;
@@ -104,14 +112,22 @@ function requestHead(method: string, target: Target, headers: Record<string, str
 
 /** A request on its way: settled once, by its answer or by the connection's failure. */
 interface Exchange {
-  method: string;
-  reader: ReturnType<typeof createResponseReader>;
+  reader: ResponseReader;
+  /** when it was first sent (a request sent again keeps it: timeoutMs counts from the first) */
   startedAt: number;
   answered(response: RawResponse): void;
   failed(error: NodeJS.ErrnoException, retry: boolean): void;
 }
 
 const hangUp = () => Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+
+/** How a connection ended: `clean` when the server closed it in order (its answer may run until then). */
+interface Ending {
+  error: NodeJS.ErrnoException;
+  /** a request it lost before any byte of its answer may be sent again (never one that timed out) */
+  retryable: boolean;
+  clean?: boolean;
+}
 
 /** One kept-alive connection: one request at a time, idle in its pool between them. */
 class Connection {
@@ -128,9 +144,9 @@ class Connection {
   ) {
     this.socket = net.connect({ host: target.host, port: target.port, noDelay: true });
     this.socket.on("data", (chunk: Buffer) => this.read(chunk));
-    this.socket.on("end", () => this.close(hangUp()));
-    this.socket.on("error", (error) => this.close(error));
-    this.socket.on("close", () => this.close(hangUp()));
+    this.socket.on("end", () => this.close({ error: hangUp(), retryable: true, clean: true }));
+    this.socket.on("error", (error) => this.close({ error, retryable: true }));
+    this.socket.on("close", () => this.close({ error: hangUp(), retryable: true }));
   }
 
   send(exchange: Exchange, text: string) {
@@ -141,32 +157,32 @@ class Connection {
 
   private read(chunk: Buffer) {
     const exchange = this.exchange;
-    if (!exchange) return this.close(hangUp()); // nothing asked: a server that talks out of turn is not trusted again
+    if (!exchange) return this.close({ error: hangUp(), retryable: false }); // nothing asked: a server that talks out of turn is not trusted again
     let response: RawResponse | undefined;
     try {
       response = exchange.reader.push(chunk);
     } catch (error) {
-      return this.close(error as Error);
+      return this.close({ error: error as Error, retryable: false });
     }
     if (!response) return;
     this.exchange = undefined;
     this.served++;
     exchange.answered(response);
     if (response.keepAlive && exchange.reader.leftover() === 0) this.onIdle(this);
-    else this.close(hangUp());
+    else this.close({ error: hangUp(), retryable: false });
   }
 
   /**
-   * gone for good: an exchange under way fails (or resolves, for a body that runs until the close); on a
-   * reused connection, before any byte of its answer, it is sent again unless `retryable` is false
+   * gone for good: a request under way fails, is sent again (see Ending), or, when the server closed the
+   * connection in order and its answer had no length, is answered with what came
    */
-  close(error: NodeJS.ErrnoException, retryable = true) {
+  close({ error, retryable, clean = false }: Ending) {
     const exchange = this.exchange;
     this.exchange = undefined;
     if (!this.socket.destroyed) this.socket.destroy();
     this.onGone(this);
     if (!exchange) return;
-    const whole = exchange.reader.end();
+    const whole = clean ? exchange.reader.end() : undefined;
     if (whole) exchange.answered(whole);
     else exchange.failed(error, retryable && this.served > 0 && !exchange.reader.started());
   }
@@ -176,20 +192,23 @@ class Connection {
  * A `fetch` for the load generator: HTTP/1.1 on `node:net` sockets kept alive between requests, one
  * request at a time on each, the answer buffered in a BufferedResponse (the part of a `Response` the
  * shop's client and the bench use). The generator shares its two cores with the system it measures, so
- * what it spends is taken from the services: the global fetch (undici) took 0.53 ms of CPU per request in
- * a closed loop of 1,000 clients on this machine, node:http's client 0.13–0.22 ms, this one about a
- * quarter of node:http's (one string written per request, the answer read by http-response-reader.ts).
+ * what it spends is taken from the services. In a closed loop of 1,000 clients against a node:http server
+ * in another process on this machine (docs/benchmarks/2026-12p/scripts/client-cost.ts), node:http's client
+ * over a keep-alive agent took 87–104 µs of CPU per request and this one 48–52 µs: one string written per
+ * request, the answer read by http-response-reader.ts, no streams or events per request. (The global fetch,
+ * undici, took about 2.4 times node:http's CPU in the fourth December session.)
  *
  * Only what the shop's client sends: a string body (or none), headers as a plain object, no signal, plain
  * http. A network failure rejects as fetch does, `TypeError("fetch failed")` with the socket's error as
  * `cause`; so does a request with no answer for `timeoutMs` (undici's 300 s), with `ETIMEDOUT`.
  */
 export function createHttpFetch({ idleMs = 4_000, timeoutMs = 300_000 }: { idleMs?: number; timeoutMs?: number } = {}): HttpFetch {
-  // A connection idle for `idleMs` is closed by this side, before the services' HTTP servers close it
-  // (Node's keepAliveTimeout, 5 s): else a request sent on it as the server closes it fails with
-  // ECONNRESET. Should the margin not hold (the generator's own event loop late by a second), a request
-  // that a reused connection lost before any answer is sent once more, on a new connection: the server
-  // closed the first without answering it.
+  // A connection idle for `idleMs` is not used again, and is closed, before the services' HTTP servers
+  // close it (Node's keepAliveTimeout, 5 s): else a request sent on it as the server closes it fails
+  // with ECONNRESET. Should the margin not hold (the generator's own event loop late by a second), a
+  // request that a reused connection lost before any byte of its answer is sent once more, on a new
+  // connection (the server closed the first without answering it; the checkout's Idempotency-Key makes
+  // a second press safe in any case).
   const idle = new Map<string, Connection[]>();
   const open = new Set<Connection>();
   const failed = (cause: unknown) => new TypeError("fetch failed", { cause });
@@ -201,8 +220,8 @@ export function createHttpFetch({ idleMs = 4_000, timeoutMs = 300_000 }: { idleM
     const now = performance.now();
     for (const connection of open) {
       if (connection.exchange && now - connection.exchange.startedAt >= timeoutMs) {
-        connection.close(Object.assign(new Error(`no answer in ${timeoutMs} ms`), { code: "ETIMEDOUT" }), false);
-      } else if (!connection.exchange && now - connection.idleSince >= idleMs) connection.close(hangUp());
+        connection.close({ error: Object.assign(new Error(`no answer in ${timeoutMs} ms`), { code: "ETIMEDOUT" }), retryable: false });
+      } else if (!connection.exchange && now - connection.idleSince >= idleMs) connection.close({ error: hangUp(), retryable: false });
     }
   };
 
@@ -224,23 +243,26 @@ export function createHttpFetch({ idleMs = 4_000, timeoutMs = 300_000 }: { idleM
     }
   };
   const connectionTo = (target: Target, fresh: boolean): Connection => {
-    const reused = fresh ? undefined : idle.get(target.origin)?.pop();
-    if (reused) return reused;
+    const pool = fresh ? undefined : idle.get(target.origin);
+    // the most recently used first; one idle for idleMs is closed now rather than at the next sweep
+    for (let reused = pool?.pop(); reused; reused = pool!.pop()) {
+      if (performance.now() - reused.idleSince < idleMs) return reused;
+      reused.close({ error: hangUp(), retryable: false });
+    }
     const connection = new Connection(target, onIdle, onGone);
     open.add(connection);
     sweeper ??= setInterval(sweep, sweepEveryMs).unref();
     return connection;
   };
 
-  function send(target: Target, method: string, text: string, fresh: boolean): Promise<ShopResponse> {
+  function send(target: Target, method: string, text: string, startedAt: number, fresh: boolean): Promise<ShopResponse> {
     return new Promise<ShopResponse>((resolve, reject) => {
       connectionTo(target, fresh).send(
         {
-          method,
-          reader: createResponseReader({ method }),
-          startedAt: performance.now(),
+          reader: new ResponseReader(method),
+          startedAt,
           answered: (response) => resolve(new BufferedResponse(response)),
-          failed: (error, retry) => (retry && !fresh ? resolve(send(target, method, text, true)) : reject(failed(error))),
+          failed: (error, retry) => (retry && !fresh ? resolve(send(target, method, text, startedAt, true)) : reject(failed(error))),
         },
         text,
       );
@@ -253,13 +275,15 @@ export function createHttpFetch({ idleMs = 4_000, timeoutMs = 300_000 }: { idleM
       throw new TypeError("httpFetch takes a string body and a plain headers object, and no signal");
     }
     const method = (init.method ?? "GET").toUpperCase();
+    if (!TOKEN.test(method)) throw new TypeError(`not a method: ${JSON.stringify(method)}`);
     const target = targetOf(url);
     const text = requestHead(method, target, headers as Record<string, string> | undefined, body ?? undefined) + (body ?? "");
-    return send(target, method, text, false);
+    return send(target, method, text, performance.now(), false);
   };
   return Object.assign(httpFetch, {
+    /** closes every connection: a request still under way fails, and is not sent again */
     close: () => {
-      for (const connection of [...open]) connection.close(hangUp());
+      for (const connection of [...open]) connection.close({ error: hangUp(), retryable: false });
     },
   });
 }

@@ -29,27 +29,64 @@ type Body =
  * when the server closes): a status line, headers, then a body of `Content-Length` bytes, chunked, or
  * (with neither) everything until the close. Just enough HTTP/1.1 for a load generator that talks to
  * node:http servers, without the streams, events and objects of node:http's client, which cost the
- * generator most of its CPU.
+ * generator most of its CPU. A class, not a closure: one is made per request.
  */
-export function createResponseReader({ method }: { method: string }) {
-  let pending: Buffer | undefined;
-  let head: Omit<RawResponse, "body"> | undefined;
-  let body: Body | undefined;
-  const parts: Buffer[] = [];
+export class ResponseReader {
+  #pending: Buffer | undefined;
+  #head: Omit<RawResponse, "body"> | undefined;
+  #body: Body | undefined;
+  readonly #parts: Buffer[] = [];
+  #started = false;
 
-  const take = (bytes: number): Buffer => {
-    const taken = pending!.subarray(0, bytes);
-    pending = bytes < pending!.length ? pending!.subarray(bytes) : undefined;
-    return taken;
-  };
+  constructor(private readonly method: string) {}
 
-  function readHead(): boolean {
-    const end = pending!.indexOf(HEAD_END);
+  /** the answer once it is whole; throws ResponseParseError on what is not HTTP */
+  push(chunk: Buffer): RawResponse | undefined {
+    this.#started = true;
+    this.#pending = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
+    if (!this.#head && !this.#readHead()) return undefined;
+    const body = this.#body!;
+    if (body.kind === "length") {
+      if (this.#pending) {
+        const part = this.#take(Math.min(body.remaining, this.#pending.length));
+        this.#parts.push(part);
+        body.remaining -= part.length;
+      }
+      return body.remaining === 0 ? this.#finish() : undefined;
+    }
+    if (body.kind === "chunked") return this.#readChunks(body) ? this.#finish() : undefined;
+    if (this.#pending) this.#parts.push(this.#take(this.#pending.length));
+    return undefined;
+  }
+
+  /** the server closed the connection: the answer, if it ran until the close */
+  end(): RawResponse | undefined {
+    return this.#body?.kind === "until-close" ? this.#finish() : undefined;
+  }
+
+  /** any byte came, a 100 Continue included (a request lost on a reused connection before one may be sent again) */
+  started(): boolean {
+    return this.#started;
+  }
+
+  /** bytes after the end of the answer (on a connection with no other request outstanding: a broken server) */
+  leftover(): number {
+    return this.#pending?.length ?? 0;
+  }
+
+  #take(bytes: number): Buffer {
+    const pending = this.#pending!;
+    this.#pending = bytes < pending.length ? pending.subarray(bytes) : undefined;
+    return pending.subarray(0, bytes);
+  }
+
+  #readHead(): boolean {
+    const end = this.#pending!.indexOf(HEAD_END);
     if (end < 0) {
-      if (pending!.length > MAX_HEAD_BYTES) throw new ResponseParseError(`no end of the response head in ${pending!.length} bytes`);
+      if (this.#pending!.length > MAX_HEAD_BYTES) throw new ResponseParseError(`no end of the response head in ${this.#pending!.length} bytes`);
       return false;
     }
-    const lines = take(end + 4).toString("latin1", 0, end).split("\r\n");
+    const lines = this.#take(end + 4).toString("latin1", 0, end).split("\r\n");
     const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0]!);
     if (!statusLine) throw new ResponseParseError(`not an HTTP/1.x status line: ${JSON.stringify(lines[0]!.slice(0, 80))}`);
     const status = Number(statusLine[2]);
@@ -70,29 +107,26 @@ export function createResponseReader({ method }: { method: string }) {
       } else if (name === "transfer-encoding") chunked = value.toLowerCase().split(",").at(-1)!.trim() === "chunked";
       else if (name === "connection") connection = value.toLowerCase();
     }
-    if (status < 200) return readHeadAfterInformational(); // 100 Continue and the like: the answer follows
-    head = { status, statusText: statusLine[3] ?? "", headers, keepAlive: statusLine[1] === "1" ? !connection.includes("close") : connection.includes("keep-alive") };
-    if (method === "HEAD" || NO_BODY.has(status)) body = { kind: "length", remaining: 0 };
-    else if (chunked) body = { kind: "chunked", state: "size", remaining: 0 };
-    else if (length !== undefined) body = { kind: "length", remaining: length };
+    if (status < 200) return this.#pending !== undefined && this.#readHead(); // 100 Continue and the like: the answer follows
+    const keepAlive = statusLine[1] === "1" ? !connection.includes("close") : connection.includes("keep-alive");
+    this.#head = { status, statusText: statusLine[3] ?? "", headers, keepAlive };
+    if (this.method === "HEAD" || NO_BODY.has(status)) this.#body = { kind: "length", remaining: 0 };
+    else if (chunked) this.#body = { kind: "chunked", state: "size", remaining: 0 };
+    else if (length !== undefined) this.#body = { kind: "length", remaining: length };
     else {
-      body = { kind: "until-close" };
-      head.keepAlive = false;
+      this.#body = { kind: "until-close" };
+      this.#head.keepAlive = false;
     }
     return true;
   }
 
-  function readHeadAfterInformational(): boolean {
-    return pending !== undefined && readHead();
-  }
-
   /** true once the chunked body's last chunk and trailers are in */
-  function readChunks(chunks: Extract<Body, { kind: "chunked" }>): boolean {
-    while (pending) {
+  #readChunks(chunks: Extract<Body, { kind: "chunked" }>): boolean {
+    while (this.#pending) {
       if (chunks.state === "size" || chunks.state === "trailers") {
-        const end = pending.indexOf(CRLF);
+        const end = this.#pending.indexOf(CRLF);
         if (end < 0) return false;
-        const line = take(end + 2).toString("latin1", 0, end);
+        const line = this.#take(end + 2).toString("latin1", 0, end);
         if (chunks.state === "trailers") {
           if (line === "") return true;
           continue;
@@ -102,44 +136,21 @@ export function createResponseReader({ method }: { method: string }) {
         chunks.remaining = Number.parseInt(size[1]!, 16);
         chunks.state = chunks.remaining === 0 ? "trailers" : "data";
       } else if (chunks.state === "data") {
-        const part = take(Math.min(chunks.remaining, pending.length));
-        parts.push(part);
+        const part = this.#take(Math.min(chunks.remaining, this.#pending.length));
+        this.#parts.push(part);
         chunks.remaining -= part.length;
         if (chunks.remaining === 0) chunks.state = "data-end";
       } else {
-        if (pending.length < 2) return false;
-        if (take(2).toString("latin1") !== "\r\n") throw new ResponseParseError("a chunk not followed by CRLF");
+        if (this.#pending.length < 2) return false;
+        if (this.#take(2).toString("latin1") !== "\r\n") throw new ResponseParseError("a chunk not followed by CRLF");
         chunks.state = "size";
       }
     }
     return false;
   }
 
-  const finish = (): RawResponse => ({ ...head!, body: method === "HEAD" || NO_BODY.has(head!.status) ? null : parts.length === 1 ? parts[0]! : Buffer.concat(parts) });
-
-  return {
-    /** the answer once it is whole; throws ResponseParseError on what is not HTTP */
-    push(chunk: Buffer): RawResponse | undefined {
-      pending = pending ? Buffer.concat([pending, chunk]) : chunk;
-      if (!head && !readHead()) return undefined;
-      if (body!.kind === "length") {
-        if (!pending) return body!.remaining === 0 ? finish() : undefined;
-        const part = take(Math.min(body!.remaining, pending.length));
-        parts.push(part);
-        body!.remaining -= part.length;
-        return body!.remaining === 0 ? finish() : undefined;
-      }
-      if (body!.kind === "chunked") return readChunks(body!) ? finish() : undefined;
-      if (pending) parts.push(take(pending.length));
-      return undefined;
-    },
-    /** the server closed the connection: the answer, if it was whole or ran until the close */
-    end(): RawResponse | undefined {
-      return body?.kind === "until-close" ? finish() : undefined;
-    },
-    /** bytes of the answer seen so far (a connection closed before any can be tried again) */
-    started: () => head !== undefined || pending !== undefined,
-    /** bytes after the end of the answer (on a connection with no other request outstanding: a broken server) */
-    leftover: () => pending?.length ?? 0,
-  };
+  #finish(): RawResponse {
+    const parts = this.#parts;
+    return { ...this.#head!, body: this.method === "HEAD" || NO_BODY.has(this.#head!.status) ? null : parts.length === 1 ? parts[0]! : Buffer.concat(parts) };
+  }
 }

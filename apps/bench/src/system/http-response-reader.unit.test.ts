@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createResponseReader, ResponseParseError, type RawResponse } from "./http-response-reader.ts";
+import { ResponseParseError, ResponseReader, type RawResponse } from "./http-response-reader.ts";
 
 // The generator's reading of an HTTP/1.1 answer, fed as a server's packets may split it.
 
 /** feeds `wire` in pieces cut at `cuts`, and returns the answer once whole (undefined while it is not) */
 function read(wire: string, { method = "GET", cuts = [] as number[], close = false } = {}): { response: RawResponse | undefined; leftover: number } {
-  const reader = createResponseReader({ method });
+  const reader = new ResponseReader(method);
   const bytes = Buffer.from(wire, "latin1");
   let response: RawResponse | undefined;
   let from = 0;
@@ -91,11 +91,14 @@ describe("reading an answer", () => {
   });
 
   it("says whether any of the answer came (a connection lost before it may be tried again)", () => {
-    const reader = createResponseReader({ method: "POST" });
+    const reader = new ResponseReader("POST");
     expect(reader.started()).toBe(false);
     reader.push(Buffer.from("HTTP/1.1 2"));
     expect(reader.started()).toBe(true);
     expect(reader.end()).toBeUndefined(); // a Content-Length answer cut short is no answer
+    const continued = new ResponseReader("POST");
+    continued.push(Buffer.from("HTTP/1.1 100 Continue\r\n\r\n"));
+    expect(continued.started()).toBe(true); // the server has the request
   });
 
   it.each([
@@ -111,7 +114,7 @@ describe("reading an answer", () => {
   });
 
   it("refuses a head that does not end within 64 KB", () => {
-    const reader = createResponseReader({ method: "GET" });
+    const reader = new ResponseReader("GET");
     expect(() => reader.push(Buffer.from(`HTTP/1.1 200 OK\r\nx: ${"a".repeat(70_000)}`))).toThrow("no end of the response head");
   });
 });
