@@ -22,7 +22,7 @@ function read(wire: string, { method = "GET", cuts = [] as number[], close = fal
   return { response, leftover: reader.leftover() };
 }
 
-const everyCut = (wire: string) => Array.from({ length: wire.length - 1 }, (_, i) => [i + 1]);
+const everyCut = (wire: string) => Array.from({ length: wire.length - 1 }, (_, i) => i + 1);
 const text = (response: RawResponse | undefined) => response?.body?.toString("utf8");
 
 const ACCEPTED = 'HTTP/1.1 202 Accepted\r\ncontent-type: application/json\r\nLocation: /api/orders/1\r\nContent-Length: 15\r\nset-cookie: a=1\r\nset-cookie: b=2\r\n\r\n{"orderId":"1"}';
@@ -43,19 +43,22 @@ describe("reading an answer", () => {
     expect(leftover).toBe(0);
   });
 
-  it.each(everyCut(ACCEPTED))("gives the same answer however the packets cut it (at byte %i)", (cut) => {
-    const { response } = read(ACCEPTED, { cuts: [cut] });
-    expect([response?.status, text(response)]).toEqual([202, '{"orderId":"1"}']);
+  it("gives the same answer however the packets cut it (at every byte)", () => {
+    for (const cut of everyCut(ACCEPTED)) {
+      const { response } = read(ACCEPTED, { cuts: [cut] });
+      expect([response?.status, text(response)], `cut at ${cut}`).toEqual([202, '{"orderId":"1"}']);
+    }
   });
 
   it("waits for the whole body", () => {
     expect(read(ACCEPTED.slice(0, -1)).response).toBeUndefined();
   });
 
-  it.each(everyCut(CHUNKED))("joins a chunked body, extensions and trailers read past (cut at byte %i)", (cut) => {
-    const { response, leftover } = read(CHUNKED, { cuts: [cut] });
-    expect(text(response)).toBe("hello world");
-    expect(leftover).toBe(0);
+  it("joins a chunked body, extensions and trailers read past, however the packets cut it", () => {
+    for (const cut of everyCut(CHUNKED)) {
+      const { response, leftover } = read(CHUNKED, { cuts: [cut] });
+      expect([text(response), leftover], `cut at ${cut}`).toEqual(["hello world", 0]);
+    }
   });
 
   it("reads a body without a length until the server closes, and keeps no such connection", () => {
