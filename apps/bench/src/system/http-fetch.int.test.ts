@@ -170,6 +170,9 @@ describe("the generator's fetch", () => {
   it("sends URLs it does not split by hand through URL, and refuses what is not HTTP", async () => {
     const response = await httpFetch(`${url}/api/carts/ä b?x=ä`);
     expect(((await response.json()) as { method: string }).method).toBe("GET"); // percent-encoded by URL: the server read it
+    seen.delete("/frag");
+    expect((await httpFetch(`${url}/frag#not-sent`)).status).toBe(202);
+    expect(seen.get("/frag")).toBe(1); // the fragment stays with the client
     await expect(httpFetch(`https://127.0.0.1/`)).rejects.toThrow("plain http");
     await expect(httpFetch(`${url}/get`, { method: "GET /x HTTP/1.1\r\n" })).rejects.toThrow("not a method");
     await expect(httpFetch(`${url}/get`, { headers: { "x-a": "1\r\nx-b: 2" } })).rejects.toThrow("line break");
