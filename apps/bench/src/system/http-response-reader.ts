@@ -20,6 +20,7 @@ const MAX_HEAD_BYTES = 64 * 1024;
 const NO_BODY = new Set([204, 304]);
 
 type Body =
+  | { kind: "none" }
   | { kind: "length"; remaining: number }
   | { kind: "chunked"; state: "size" | "data" | "data-end" | "trailers"; remaining: number }
   | { kind: "until-close" };
@@ -46,6 +47,7 @@ export class ResponseReader {
     this.#pending = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
     if (!this.#head && !this.#readHead()) return undefined;
     const body = this.#body!;
+    if (body.kind === "none") return this.#finish();
     if (body.kind === "length") {
       if (this.#pending) {
         const part = this.#take(Math.min(body.remaining, this.#pending.length));
@@ -110,7 +112,7 @@ export class ResponseReader {
     if (status < 200) return this.#pending !== undefined && this.#readHead(); // 100 Continue and the like: the answer follows
     const keepAlive = statusLine[1] === "1" ? !connection.includes("close") : connection.includes("keep-alive");
     this.#head = { status, statusText: statusLine[3] ?? "", headers, keepAlive };
-    if (this.method === "HEAD" || NO_BODY.has(status)) this.#body = { kind: "length", remaining: 0 };
+    if (this.method === "HEAD" || NO_BODY.has(status)) this.#body = { kind: "none" };
     else if (chunked) this.#body = { kind: "chunked", state: "size", remaining: 0 };
     else if (length !== undefined) this.#body = { kind: "length", remaining: length };
     else {
@@ -151,6 +153,6 @@ export class ResponseReader {
 
   #finish(): RawResponse {
     const parts = this.#parts;
-    return { ...this.#head!, body: this.method === "HEAD" || NO_BODY.has(this.#head!.status) ? null : parts.length === 1 ? parts[0]! : Buffer.concat(parts) };
+    return { ...this.#head!, body: this.#body!.kind === "none" ? null : parts.length === 1 ? parts[0]! : Buffer.concat(parts) };
   }
 }
